@@ -1,0 +1,52 @@
+/**
+ * Atomic file writes: write to a temporary sibling, fsync, then rename over the final name.
+ * A reader never sees a half-written file under the final name, and a crash leaves at most a `*.tmp-*` file
+ * (ignored by every reader and by git).
+ */
+import { promises as fs, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const tmpName = (path: string): string =>
+  join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await fs.mkdir(dirname(path), { recursive: true });
+  const tmp = tmpName(path);
+  try {
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tmpName(path);
+  try {
+    writeFileSync(tmp, data);
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export const writeJsonAtomic = (path: string, value: unknown): Promise<void> =>
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+
+export const isTempName = (name: string): boolean => /\.tmp-\d+-[0-9a-f]+$/.test(name);

@@ -1,0 +1,102 @@
+/**
+ * Dense host matrices. Row-major Float64Array storage: element (i, j) of an r x c matrix is data[i * c + j].
+ * This is the exchange format between I/O, the graph/split stages and the numeric engines.
+ */
+export interface Mat {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+export function mat(rows: number, cols: number, data?: ArrayLike<number>): Mat {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+    throw new RangeError(`bad matrix shape ${rows} x ${cols}`);
+  }
+  const d = new Float64Array(rows * cols);
+  if (data) {
+    if (data.length !== rows * cols) throw new RangeError(`data length ${data.length} != ${rows} x ${cols}`);
+    d.set(data);
+  }
+  return { rows, cols, data: d };
+}
+
+export const zeros = (rows: number, cols: number): Mat => mat(rows, cols);
+
+export function eye(n: number, cols = n, scale = 1): Mat {
+  const m = mat(n, cols);
+  for (let i = 0; i < Math.min(n, cols); i++) m.data[i * cols + i] = scale;
+  return m;
+}
+
+export function fromRows(rows: ArrayLike<number>[]): Mat {
+  const r = rows.length;
+  const c = r ? rows[0].length : 0;
+  const m = mat(r, c);
+  rows.forEach((row, i) => {
+    if (row.length !== c) throw new RangeError(`row ${i} has ${row.length} entries, expected ${c}`);
+    for (let j = 0; j < c; j++) m.data[i * c + j] = row[j];
+  });
+  return m;
+}
+
+export function toRows(m: Mat): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  return out;
+}
+
+export const get = (m: Mat, i: number, j: number): number => m.data[i * m.cols + j];
+
+export function clone(m: Mat): Mat {
+  return { rows: m.rows, cols: m.cols, data: m.data.slice() };
+}
+
+export function transpose(m: Mat): Mat {
+  const t = mat(m.cols, m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    const off = i * m.cols;
+    for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[off + j];
+  }
+  return t;
+}
+
+/** max |A - A^T| for a square matrix. */
+export function asymmetry(m: Mat): number {
+  if (m.rows !== m.cols) throw new RangeError(`asymmetry needs a square matrix, got ${m.rows} x ${m.cols}`);
+  let worst = 0;
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = i + 1; j < m.cols; j++) {
+      const d = Math.abs(m.data[i * m.cols + j] - m.data[j * m.cols + i]);
+      if (d > worst) worst = d;
+    }
+  }
+  return worst;
+}
+
+export function symmetrize(m: Mat): Mat {
+  const n = m.rows;
+  if (n !== m.cols) throw new RangeError(`symmetrize needs a square matrix, got ${m.rows} x ${m.cols}`);
+  const s = mat(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) s.data[i * n + j] = 0.5 * (m.data[i * n + j] + m.data[j * n + i]);
+  }
+  return s;
+}
+
+/** Frobenius norm of A - B. */
+export function diffNorm(a: Mat, b: Mat): number {
+  if (a.rows !== b.rows || a.cols !== b.cols) throw new RangeError('shape mismatch');
+  let s = 0;
+  for (let k = 0; k < a.data.length; k++) {
+    const d = a.data[k] - b.data[k];
+    s += d * d;
+  }
+  return Math.sqrt(s);
+}
+
+/** Count of entries equal to 1 (interaction count of a 0/1 matrix). */
+export function countNonzero(m: Mat): number {
+  let c = 0;
+  for (let k = 0; k < m.data.length; k++) if (m.data[k] !== 0) c++;
+  return c;
+}

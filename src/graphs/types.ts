@@ -1,0 +1,36 @@
+import type { Mat } from '../core/matrix.ts';
+import type { Eigen } from '../engine/types.ts';
+
+/** Which interaction profiles feed the graph: none (chemical/genomic only), the fold's training matrix, or the
+ * full matrix (the published, leaky protocol). */
+export type ProfileMode = 'none' | 'train' | 'full';
+
+export type LaplacianKind = 'combinatorial' | 'normalized';
+
+/** How to turn a similarity matrix into a graph. */
+export interface GraphSpec {
+  /** (S + S^T)/2 first (default true) */
+  symmetrize?: boolean;
+  /** add interaction-profile similarities (MGRNNM "combined" recipe) */
+  combineProfiles?: boolean;
+  /** p-nearest-neighbour sparsification; null/undefined = dense graph */
+  knn?: number | null;
+  laplacian: LaplacianKind;
+}
+
+export type Side = 'rows' | 'cols';
+
+/**
+ * Graphs for one fold, bound to that fold's protocol (which interaction matrix the profiles come from) and to an
+ * on-disk eigenbasis cache. Methods ask for what they need by spec; the provider does the caching.
+ */
+export interface GraphProvider {
+  readonly profiles: ProfileMode;
+  /** adjacency W after symmetrisation, profile combination and p-NN sparsification */
+  adjacency(side: Side, spec: GraphSpec): Mat;
+  /** the similarity matrix before sparsification (raw, symmetrised and/or profile-combined per spec) */
+  similarity(side: Side, spec: Omit<GraphSpec, 'knn' | 'laplacian'>): Mat;
+  laplacian(side: Side, spec: GraphSpec): Mat;
+  /** eigenpairs of the Laplacian, ascending; k = only the first k */
+  eigenbasis(side: Side, spec: GraphSpec, k?: number): Promise<Eigen>;
+}

@@ -1,0 +1,42 @@
+import type { Mat } from '../core/matrix.ts';
+import type { Engine } from '../engine/types.ts';
+import type { GraphProvider } from '../graphs/types.ts';
+
+/** What a method is fitted on: one fold of one dataset. Rows = drugs (or users), columns = targets (or items). */
+export interface FitInput {
+  /** training values: labels/ratings with test cells (and any unobserved cells) set to 0 */
+  Y: Mat;
+  /** training mask: 1 where Y is a training observation, 0 on test cells (DTI: unknown pairs are observed zeros) */
+  W: Mat;
+  /** graphs for rows and columns, bound to this fold and protocol */
+  graphs: GraphProvider;
+  engine: Engine;
+  seed: number;
+  /** dataset name and CV setting, for presets that depend on them */
+  dataset?: string;
+  setting?: string;
+  /** called with progress (0..1) and optional numbers to trace (e.g. loss), never required */
+  onProgress?: (fraction: number, info?: Record<string, number>) => void;
+}
+
+export interface FitOutput {
+  /** scores for every cell (rows x cols); the runner scores the test cells */
+  scores: Mat;
+  /** extra numbers worth keeping in the task record (iterations run, final loss, ...) */
+  info?: Record<string, number | string>;
+  /** optional traces (e.g. singular values per checkpoint) for plots */
+  traces?: Record<string, number[][]>;
+}
+
+export interface Method<P = Record<string, unknown>> {
+  /** registry name, e.g. 'sgmc', 'grmf' */
+  readonly name: string;
+  /** bump when the numbers a method produces change: part of every task key */
+  readonly version: string;
+  readonly description: string;
+  /** JSON Schema (draft 2020-12) of the hyper-parameters, with defaults */
+  readonly paramsSchema: Record<string, unknown>;
+  /** named presets, e.g. 'published', resolved per dataset and setting */
+  presets?: Record<string, (ctx: { dataset?: string; setting?: string }) => Partial<P>>;
+  fit(input: FitInput, params: P): Promise<FitOutput>;
+}

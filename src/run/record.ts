@@ -1,0 +1,38 @@
+import type { EngineInfo } from '../engine/types.ts';
+import type { ProfileMode } from '../graphs/types.ts';
+
+/** Metrics on one fold's test cells. `optimistic*` numbers (best-on-test stopping) are kept apart, labelled. */
+export interface FoldMetrics {
+  auc?: number;
+  aupr?: number;
+  rmse: number;
+  /** only for methods that can report an early-stopping-on-test number; never mixed into the main columns */
+  optimistic?: { rmse?: number; auc?: number; aupr?: number; iteration?: number };
+}
+
+/** One task = (dataset, setting, repetition, fold, method, params, protocol). One JSON file per task. */
+export interface TaskRecord {
+  schema: 'sgmc-dti/task-result/1';
+  /** content hash of the task's inputs */
+  key: string;
+  task: {
+    dataset: string;
+    setting: string;
+    repetition: number;
+    fold: number;
+    method: string;
+    methodVersion: string;
+    params: Record<string, unknown>;
+    /** protocol name: 'leak-free' or 'published' (or a user name) and the profile mode it implies */
+    protocol: string;
+    profiles: ProfileMode;
+  };
+  metrics: FoldMetrics;
+  nTest: number;
+  nPositives?: number;
+  engine: EngineInfo;
+  timing: { start: string; end: string; seconds: number; peakRssMb: number };
+  info?: Record<string, number | string>;
+  /** relative path of saved predictions, when asked for */
+  predictions?: string;
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../../src/core/rng.ts';
+import { hashValue, stableStringify } from '../../src/core/hash.ts';
+import { writeFileAtomic } from '../../src/core/atomic.ts';
+import { fromRows, transpose, asymmetry, symmetrize } from '../../src/core/matrix.ts';
+import { InputError } from '../../src/core/errors.ts';
+
+test('rng: same seed same stream, different seed different stream', () => {
+  const a = new Rng(7993).permutation(100);
+  const b = new Rng(7993).permutation(100);
+  const c = new Rng(252).permutation(100);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  assert.deepEqual([...a].sort((x, y) => x - y), [...Array(100).keys()]);
+});
+
+test('rng: uniform mean and variance within tolerance', () => {
+  const r = new Rng(1);
+  let s = 0;
+  let s2 = 0;
+  const n = 100000;
+  for (let i = 0; i < n; i++) {
+    const u = r.next();
+    assert.ok(u >= 0 && u < 1);
+    s += u;
+    s2 += u * u;
+  }
+  assert.ok(Math.abs(s / n - 0.5) < 0.01);
+  assert.ok(Math.abs(s2 / n - s * s / n / n - 1 / 12) < 0.005);
+});
+
+test('hash: key order does not matter, typed arrays hash by bytes', () => {
+  assert.equal(stableStringify({ b: 1, a: [2, { d: 1, c: 2 }] }), '{"a":[2,{"c":2,"d":1}],"b":1}');
+  assert.equal(hashValue({ a: 1, b: new Int32Array([1, 2]) }), hashValue({ b: new Int32Array([1, 2]), a: 1 }));
+  assert.notEqual(hashValue({ b: new Int32Array([1, 2]) }), hashValue({ b: new Int32Array([2, 1]) }));
+});
+
+test('atomic write leaves only the final file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+  await writeFileAtomic(join(dir, 'x.json'), '{"a":1}');
+  assert.deepEqual(readdirSync(dir), ['x.json']);
+  assert.equal(readFileSync(join(dir, 'x.json'), 'utf8'), '{"a":1}');
+});
+
+test('matrix helpers', () => {
+  const m = fromRows([
+    [1, 2],
+    [3, 4],
+  ]);
+  assert.deepEqual(Array.from(transpose(m).data), [1, 3, 2, 4]);
+  assert.equal(asymmetry(m), 1);
+  assert.equal(asymmetry(symmetrize(m)), 0);
+  assert.throws(() => fromRows([[1, 2], [3]]), /row 1/);
+});
+
+test('InputError names file, line, column', () => {
+  const e = new InputError('not a number', { file: 'a.tsv', line: 3, column: 5, hint: 'use a dot' });
+  assert.equal(e.message, 'a.tsv, line 3, column 5: not a number (hint: use a dot)');
+});
