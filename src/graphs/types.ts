@@ -34,3 +34,17 @@ export interface GraphProvider {
   /** eigenpairs of the Laplacian, ascending; k = only the first k */
   eigenbasis(side: Side, spec: GraphSpec, k?: number): Promise<Eigen>;
 }
+
+/** Inputs of `createGraphProvider` (src/graphs/provider.ts). */
+export interface GraphProviderInput {
+  /** row similarity (drugs x drugs), or a given row adjacency for recommender sets */
+  rowSim: Mat;
+  /** column similarity (targets x targets), or a given column adjacency */
+  colSim: Mat;
+  profiles: ProfileMode;
+  /** the matrix interaction profiles come from: the fold's training Y ('train'), the full Y ('full'), null ('none') */
+  profileY: Mat | null;
+  engine: import('../engine/types.ts').Engine;
+  /** directory of the on-disk eigenbasis cache (content-hashed, atomic); no caching when absent */
+  cacheDir?: string;
+}
