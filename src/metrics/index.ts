@@ -1,0 +1,224 @@
+/**
+ * Evaluation metrics on the test cells of one fold: AUC (tie-aware), AUPR as average precision (tie rule selectable),
+ * RMSE. Pure functions, no I/O. See docs/metrics.md for the exact definitions and tie rules.
+ *
+ * Labels: a label > 0 is a positive, any other value (0) a negative. A metric that is undefined (AUC without positives
+ * or without negatives, AP without positives) is NaN; `scoreTestCells` leaves such fields out of its result instead.
+ */
+import type { Mat } from '../core/matrix.ts';
+import type { FoldMetrics } from '../run/record.ts';
+
+/**
+ * How tied scores are treated by `aupr`:
+ * - `average` (default): the expected average precision over all orderings of each block of tied scores, each
+ *   ordering equally likely (McSherry & Najork 2008). Invariant to input order; equals plain AP without ties.
+ * - `block`: tied scores form one block; every positive in it gets the precision at the end of the block
+ *   (the step rule of scikit-learn's `average_precision_score`).
+ * - `index-order`: ties broken by input position (earlier first, a stable descending sort), as the MATLAB
+ *   reference code does with `sort(..., 'descend')`. Depends on the order the cells are listed in.
+ */
+export type TieRule = 'average' | 'block' | 'index-order';
+
+export interface AuprOptions {
+  ties?: TieRule;
+}
+
+function checkPair(a: ArrayLike<number>, b: ArrayLike<number>, what: string, an: string, bn: string): void {
+  if (a.length !== b.length) {
+    throw new RangeError(`${what}: ${an} has ${a.length} entries but ${bn} has ${b.length}`);
+  }
+  if (a.length === 0) throw new RangeError(`${what}: no entries to score`);
+}
+
+function checkFinite(x: ArrayLike<number>, what: string, name: string): void {
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new RangeError(`${what}: ${name}[${i}] is ${x[i]} (scores must be finite)`);
+  }
+}
+
+/** Indices sorted by descending score; ties keep ascending index order (stable). */
+function orderDescending(scores: ArrayLike<number>): Uint32Array {
+  const n = scores.length;
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  // TypedArray#sort with a comparator; the index tie-break makes the order total, hence deterministic.
+  idx.sort((a, b) => scores[b] - scores[a] || a - b);
+  return idx;
+}
+
+/**
+ * Area under the ROC curve, tie-aware: the Mann-Whitney statistic with average ranks, i.e. the fraction of
+ * (positive, negative) pairs where the positive scores higher, a tie counting 1/2. NaN without both classes.
+ */
+export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
+  checkPair(scores, labels, 'auc', 'scores', 'labels');
+  checkFinite(scores, 'auc', 'scores');
+  const n = scores.length;
+  const idx = orderDescending(scores);
+  let nPos = 0;
+  for (let i = 0; i < n; i++) if (labels[i] > 0) nPos++;
+  const nNeg = n - nPos;
+  if (nPos === 0 || nNeg === 0) return NaN;
+  // Walk blocks of tied scores from the top; count pairs (pos above neg) + 1/2 (pos tied with neg).
+  let negAbove = 0; // negatives with strictly higher score than the current block
+  let correct = 0;
+  let i = 0;
+  while (i < n) {
+    const s = scores[idx[i]];
+    let j = i;
+    let p = 0;
+    let q = 0;
+    while (j < n && scores[idx[j]] === s) {
+      if (labels[idx[j]] > 0) p++;
+      else q++;
+      j++;
+    }
+    // positives in this block are above every negative below the block
+    correct += p * (nNeg - negAbove - q) + 0.5 * p * q;
+    negAbove += q;
+    i = j;
+  }
+  return correct / (nPos * nNeg);
+}
+
+/** Average precision (mean over positives of the precision at that positive's rank); tie rule per `opts.ties`. */
+export function aupr(scores: ArrayLike<number>, labels: ArrayLike<number>, opts: AuprOptions = {}): number {
+  const ties = opts.ties ?? 'average';
+  checkPair(scores, labels, 'aupr', 'scores', 'labels');
+  checkFinite(scores, 'aupr', 'scores');
+  const n = scores.length;
+  const idx = orderDescending(scores);
+  let nPos = 0;
+  for (let i = 0; i < n; i++) if (labels[i] > 0) nPos++;
+  if (nPos === 0) return NaN;
+  let sum = 0;
+  if (ties === 'index-order') {
+    let tp = 0;
+    for (let r = 0; r < n; r++) {
+      if (labels[idx[r]] > 0) {
+        tp++;
+        sum += tp / (r + 1);
+      }
+    }
+    return sum / nPos;
+  }
+  if (ties !== 'average' && ties !== 'block') throw new RangeError(`aupr: unknown tie rule '${ties}'`);
+  let before = 0; // items ranked strictly above the block
+  let tpBefore = 0; // positives among them
+  let i = 0;
+  while (i < n) {
+    const s = scores[idx[i]];
+    let j = i;
+    let k = 0;
+    while (j < n && scores[idx[j]] === s) {
+      if (labels[idx[j]] > 0) k++;
+      j++;
+    }
+    const m = j - i; // block size
+    if (k > 0) {
+      if (ties === 'block') {
+        sum += (k * (tpBefore + k)) / (before + m);
+      } else {
+        // A positive of the block sits at block position t (1..m) with probability 1/m; given t, the other k-1
+        // positives fill the t-1 places before it hypergeometrically: E[#] = (t-1)(k-1)/(m-1).
+        let e = 0;
+        for (let t = 1; t <= m; t++) {
+          const ahead = m > 1 ? ((t - 1) * (k - 1)) / (m - 1) : 0;
+          e += (tpBefore + 1 + ahead) / (before + t);
+        }
+        sum += (k * e) / m;
+      }
+    }
+    before += m;
+    tpBefore += k;
+    i = j;
+  }
+  return sum / nPos;
+}
+
+/** Root mean squared error. */
+export function rmse(pred: ArrayLike<number>, truth: ArrayLike<number>): number {
+  checkPair(pred, truth, 'rmse', 'pred', 'truth');
+  checkFinite(pred, 'rmse', 'pred');
+  let s = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const d = pred[i] - truth[i];
+    s += d * d;
+  }
+  return Math.sqrt(s / pred.length);
+}
+
+export interface ScoreOptions {
+  /** AUPR tie rule (default 'average') */
+  ties?: TieRule;
+  /**
+   * Order the test cells are listed in before scoring; matters only for `ties: 'index-order'`.
+   * 'row-major' (default) = ascending linear index `row * cols + col`; 'column-major' = MATLAB's `Y(testIdx)` order.
+   */
+  order?: 'row-major' | 'column-major';
+}
+
+/** Gathers the test-cell scores and truth values, in the requested cell order. */
+export function gatherTestCells(
+  scores: Mat,
+  truth: Mat,
+  testCells: Int32Array,
+  order: 'row-major' | 'column-major' = 'row-major',
+): { pred: Float64Array; y: Float64Array } {
+  if (scores.rows !== truth.rows || scores.cols !== truth.cols) {
+    throw new RangeError(`scoreTestCells: scores are ${scores.rows} x ${scores.cols} but truth is ${truth.rows} x ${truth.cols}`);
+  }
+  const size = truth.rows * truth.cols;
+  let cells: ArrayLike<number> = testCells;
+  if (order === 'column-major') {
+    const c = Int32Array.from(testCells);
+    const key = (x: number) => (x % truth.cols) * truth.rows + Math.floor(x / truth.cols);
+    c.sort((a, b) => key(a) - key(b));
+    cells = c;
+  }
+  const pred = new Float64Array(cells.length);
+  const y = new Float64Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (!Number.isInteger(c) || c < 0 || c >= size) {
+      throw new RangeError(`scoreTestCells: test cell ${c} (entry ${i}) outside a ${truth.rows} x ${truth.cols} matrix`);
+    }
+    const v = scores.data[c];
+    if (!Number.isFinite(v)) {
+      throw new RangeError(
+        `scoreTestCells: score at row ${Math.floor(c / truth.cols)}, column ${c % truth.cols} is ${v} (the method produced a non-finite score)`,
+      );
+    }
+    pred[i] = v;
+    y[i] = truth.data[c];
+  }
+  return { pred, y };
+}
+
+/**
+ * Metrics of one fold: DTI -> AUC, AUPR and RMSE against 0/1 labels; ratings -> RMSE only. AUC/AUPR are left out
+ * when undefined on this fold (no positives, or no negatives for AUC).
+ */
+export function scoreTestCells(
+  scores: Mat,
+  truth: Mat,
+  testCells: Int32Array,
+  kind: 'dti' | 'ratings',
+  opts: ScoreOptions = {},
+): FoldMetrics {
+  if (testCells.length === 0) throw new RangeError('scoreTestCells: the fold has no test cells');
+  const { pred, y } = gatherTestCells(scores, truth, testCells, opts.order);
+  if (kind === 'ratings') return { rmse: rmse(pred, y) };
+  if (kind !== 'dti') throw new RangeError(`scoreTestCells: unknown kind '${kind}'`);
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] !== 0 && y[i] !== 1) {
+      throw new RangeError(`scoreTestCells: DTI truth must be 0/1, found ${y[i]} (test entry ${i})`);
+    }
+  }
+  const out: FoldMetrics = { rmse: rmse(pred, y) };
+  const a = auc(pred, y);
+  const p = aupr(pred, y, { ties: opts.ties });
+  if (!Number.isNaN(a)) out.auc = a;
+  if (!Number.isNaN(p)) out.aupr = p;
+  return out;
+}
