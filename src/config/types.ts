@@ -1,0 +1,51 @@
+/** The resolved pipeline configuration: schemas/config.schema.json with every default filled in. */
+import type { Setting } from '../splits/types.ts';
+
+export type Protocol = 'leak-free' | 'published';
+
+export interface MethodSpec {
+  name: string;
+  /** name in records, file paths and tables (default: name) */
+  label: string;
+  /** preset name, or null for the protocol's default */
+  preset: string | null;
+  params: Record<string, unknown>;
+}
+
+export interface SlurmOptions {
+  partition: string | null;
+  account: string | null;
+  time: string | null;
+  mem: string | null;
+  cpus: number;
+  throttle: number | null;
+  extraArgs: string[];
+  pollSeconds: number;
+  node: string | null;
+}
+
+export interface Config {
+  name: string;
+  /** absolute output directory */
+  outdir: string;
+  datasets: string[];
+  settings: Setting[];
+  methods: MethodSpec[];
+  protocol: Protocol;
+  profiles: 'train' | 'none' | null;
+  cv: {
+    repetitions: number;
+    folds: number;
+    seeds: Partial<Record<Setting, number[]>> | null;
+    onlyFolds: number[] | null;
+    foldFiles: Record<string, string>;
+  };
+  seed: number;
+  engine: { name: string | null; backend: string | null; dtype: 'float32' | 'float64'; threads: number | null };
+  executor: { name: string; jobs: number | null; retries: number; slurm: SlurmOptions };
+  resume: boolean;
+  savePredictions: boolean;
+  data: { cacheDir: string | null; mirror: string | null; offline: boolean };
+  report: { aggregation: 'repetition' | 'fold'; published: boolean | null };
+  plugins: string[];
+}
