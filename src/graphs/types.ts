@@ -7,6 +7,11 @@ export type ProfileMode = 'none' | 'train' | 'full';
 
 export type LaplacianKind = 'combinatorial' | 'normalized';
 
+/** How nodes with an empty (all-zero) interaction profile enter the combined similarity (docs/graphs.md):
+ * 'chemical-only' (default) keeps only their chemical/genomic similarity, rescaled to the combined scale;
+ * 'naive' computes profile similarities for them as for any node. */
+export type ColdRows = 'chemical-only' | 'naive';
+
 /** How to turn a similarity matrix into a graph. */
 export interface GraphSpec {
   /** (S + S^T)/2 first (default true) */
@@ -16,6 +21,8 @@ export interface GraphSpec {
   /** p-nearest-neighbour sparsification; null/undefined = dense graph */
   knn?: number | null;
   laplacian: LaplacianKind;
+  /** cold-row handling when profiles are combined; default: the provider's `coldRows` */
+  coldRows?: ColdRows;
 }
 
 export type Side = 'rows' | 'cols';
@@ -47,4 +54,8 @@ export interface GraphProviderInput {
   engine: import('../engine/types.ts').Engine;
   /** directory of the on-disk eigenbasis cache (content-hashed, atomic); no caching when absent */
   cacheDir?: string;
+  /** default cold-row handling for specs that do not say (default 'chemical-only') */
+  coldRows?: ColdRows;
+  /** told when a cache file fails verification and is recomputed */
+  onCacheInvalid?: (path: string, reason: string) => void;
 }

@@ -1,0 +1,4 @@
+/** Split stage: CVS1/2/3 folds, fold files, training views and validation splits. */
+export { makeFolds, DEFAULT_SEEDS, SETTINGS, seedsFor, type FoldOptions } from './folds.ts';
+export { writeFolds, readFolds, parseFolds, formatFolds } from './io.ts';
+export { trainingView, trainCells, validationSplit } from './views.ts';
