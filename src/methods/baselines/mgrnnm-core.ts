@@ -1,0 +1,176 @@
+/**
+ * Multi-graph regularised nuclear-norm minimisation (MGRNNM; Mongia & Majumdar 2020), numeric core:
+ *
+ *   min_{X >= 0, Z, V} ||P_W(X - Y)||^2 + lambda ||X||_* + nu1 ||X - Z||^2 + mu1 tr(Z^T Ld Z)
+ *                                       + nu2 ||X - V||^2 + mu2 tr(V Lt V^T)
+ *
+ * As in the published code: start Z = V = Y; each outer iteration runs the X-step (proximal gradient from X = 0 on
+ * the stacked least squares [P_W; sqrt(nu1) I; sqrt(nu2) I], step 1/alpha, singular-value soft-threshold
+ * lambda / (2 alpha), clamp X >= 0, stop when the change of ||residual|| + lambda ||X||_1 relative to the sum of
+ * the last two values is < tol), then the two graph-smoothing solves Z = nu1 (nu1 I + mu1 Ld)^-1 X and
+ * V = nu2 X (nu2 I + mu2 Lt)^-1 (each factored once per fit through engine.solveSPD).
+ */
+import { asymmetry, mat, type Mat } from '../../core/matrix.ts';
+import { InputError } from '../../core/errors.ts';
+import type { Engine } from '../../engine/types.ts';
+import { addDiag, eyeMat, mm, quadTrace, scaled } from './linalg.ts';
+import { svt, type SvtMode } from './svt.ts';
+
+export interface MgrnnmProblem {
+  Y: Mat;
+  W: Mat;
+  Ld: Mat;
+  Lt: Mat;
+  lambda: number;
+  mu1: number;
+  mu2: number;
+  nu1: number;
+  nu2: number;
+}
+
+export interface MgrnnmOptions {
+  outerIterations: number;
+  innerIterations: number;
+  tol: number;
+  alpha: number;
+  svt: SvtMode;
+  /** record the full objective after every outer iteration */
+  trace?: boolean;
+}
+
+export interface MgrnnmResult {
+  X: Mat;
+  Z: Mat;
+  V: Mat;
+  /** inner iterations run per outer iteration */
+  inner: number[];
+  /** rank of X after each outer iteration */
+  ranks: number[];
+  /** full objective after each outer iteration (trace only); objective[0] = at the start (X = Y) */
+  objective: number[];
+  svdCalls: number;
+}
+
+/** nu (nu I + mu L)^-1, the graph-smoothing operator (symmetric). */
+export function smoother(engine: Engine, L: Mat, nu: number, mu: number, what: string): Mat {
+  const n = L.rows;
+  if (asymmetry(L) > 1e-9 * Math.max(1, maxAbs(L))) {
+    throw new InputError(`mgrnnm: the ${what} Laplacian is not symmetric`, {
+      field: 'symmetrize',
+      hint: 'use symmetrised similarities (symmetrize: true)',
+    });
+  }
+  if (nu <= 0) throw new InputError(`mgrnnm: nu must be > 0, got ${nu}`, { field: what === 'drug' ? 'nu1' : 'nu2' });
+  const M = addDiag(scaled(L, mu), nu);
+  return engine.solveSPD(M, eyeMat(n, nu));
+}
+
+export function mgrnnmObjective(engine: Engine, X: Mat, Z: Mat, V: Mat, pr: MgrnnmProblem): number {
+  let fit = 0;
+  let dz = 0;
+  let dv = 0;
+  for (let q = 0; q < X.data.length; q++) {
+    const r = X.data[q] - pr.Y.data[q];
+    fit += pr.W.data[q] * r * r;
+    dz += (X.data[q] - Z.data[q]) ** 2;
+    dv += (X.data[q] - V.data[q]) ** 2;
+  }
+  const s = engine.svd(X).s;
+  let nuc = 0;
+  for (const v of s) nuc += v;
+  // tr(V Lt V^T) = tr(V^T' Lt V^T'): use the transposed quadratic form through the columns
+  const vt = mat(V.cols, V.rows);
+  for (let i = 0; i < V.rows; i++) for (let j = 0; j < V.cols; j++) vt.data[j * V.rows + i] = V.data[i * V.cols + j];
+  return (
+    fit +
+    pr.lambda * nuc +
+    pr.nu1 * dz +
+    pr.mu1 * quadTrace(engine, pr.Ld, Z) +
+    pr.nu2 * dv +
+    pr.mu2 * quadTrace(engine, pr.Lt, vt)
+  );
+}
+
+/** The X-step: proximal gradient from X = 0 with the published stopping rule. */
+export function mgrnnmXStep(
+  engine: Engine,
+  pr: MgrnnmProblem,
+  Z: Mat,
+  V: Mat,
+  o: Pick<MgrnnmOptions, 'innerIterations' | 'tol' | 'alpha' | 'svt'>,
+  rankHint = 0,
+): { X: Mat; inner: number; rank: number; svdCalls: number } {
+  const { Y, W, nu1, nu2, lambda } = pr;
+  const size = Y.data.length;
+  const tau = lambda / (2 * o.alpha);
+  let X = mat(Y.rows, Y.cols);
+  const residualNorm = (x: Float64Array): number => {
+    let s = 0;
+    for (let q = 0; q < size; q++) {
+      const a = Y.data[q] - x[q];
+      const b = Z.data[q] - x[q];
+      const c = V.data[q] - x[q];
+      s += W.data[q] * a * a + nu1 * b * b + nu2 * c * c;
+    }
+    return Math.sqrt(s);
+  };
+  let fCur = residualNorm(X.data);
+  let rank = rankHint;
+  let inner = 0;
+  let svdCalls = 0;
+  const Bm = mat(Y.rows, Y.cols);
+  const step = 1 / o.alpha;
+  for (let it = 0; it < o.innerIterations; it++) {
+    inner++;
+    const fPrev = fCur;
+    const x = X.data;
+    for (let q = 0; q < size; q++) {
+      const g = W.data[q] * (Y.data[q] - x[q]) + nu1 * (Z.data[q] - x[q]) + nu2 * (V.data[q] - x[q]);
+      Bm.data[q] = x[q] + step * g;
+    }
+    const r = svt(engine, Bm, tau, o.svt, rank);
+    svdCalls += r.calls;
+    rank = r.rank;
+    X = r.X;
+    let l1 = 0;
+    for (let q = 0; q < size; q++) {
+      if (X.data[q] < 0) X.data[q] = 0;
+      l1 += X.data[q];
+    }
+    fCur = residualNorm(X.data) + lambda * l1;
+    if (Math.abs(fCur - fPrev) / Math.abs(fCur + fPrev) < o.tol) break;
+  }
+  return { X, inner, rank, svdCalls };
+}
+
+export function mgrnnmSolve(engine: Engine, pr: MgrnnmProblem, o: MgrnnmOptions): MgrnnmResult {
+  const Pd = smoother(engine, pr.Ld, pr.nu1, pr.mu1, 'drug');
+  const Pt = smoother(engine, pr.Lt, pr.nu2, pr.mu2, 'target');
+  let Z = pr.Y;
+  let V = pr.Y;
+  let X = pr.Y;
+  const inner: number[] = [];
+  const ranks: number[] = [];
+  const objective: number[] = [];
+  if (o.trace) objective.push(mgrnnmObjective(engine, X, Z, V, pr));
+  let rank = 0;
+  let svdCalls = 0;
+  for (let it = 0; it < o.outerIterations; it++) {
+    const xs = mgrnnmXStep(engine, pr, Z, V, o, rank);
+    X = xs.X;
+    rank = xs.rank;
+    svdCalls += xs.svdCalls;
+    inner.push(xs.inner);
+    ranks.push(xs.rank);
+    Z = mm(engine, Pd, X);
+    V = mm(engine, X, Pt);
+    if (o.trace) objective.push(mgrnnmObjective(engine, X, Z, V, pr));
+  }
+  return { X, Z, V, inner, ranks, objective, svdCalls };
+}
+
+function maxAbs(a: Mat): number {
+  let m = 0;
+  for (const v of a.data) m = Math.max(m, Math.abs(v));
+  return m;
+}
