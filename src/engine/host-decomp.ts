@@ -1,9 +1,11 @@
 /**
  * Decompositions on host matrices with ml-matrix (pure JS): the fallback for engines without LAPACK.
  */
-import { Matrix, EigenvalueDecomposition, SingularValueDecomposition, CholeskyDecomposition } from 'ml-matrix';
+import { Matrix, EigenvalueDecomposition, SingularValueDecomposition, CholeskyDecomposition, QrDecomposition } from 'ml-matrix';
 import { mat, type Mat } from '../core/matrix.ts';
-import type { Eigen, Svd } from './types.ts';
+import type { Eigen, RandomizedSvdOptions, Svd } from './types.ts';
+import { checkMatrix, checkSolve, checkSymmetric, pairCount } from './decomp-checks.ts';
+import { randomizedSvd, type RsvdKernels } from './rsvd.ts';
 
 const toMl = (m: Mat): Matrix => {
   const x = new Matrix(m.rows, m.cols);
@@ -18,13 +20,13 @@ const fromMl = (x: Matrix): Mat => {
 };
 
 export function eighJs(a: Mat, k?: number): Eigen {
-  if (a.rows !== a.cols) throw new RangeError(`eigh needs a square matrix, got ${a.rows} x ${a.cols}`);
+  checkSymmetric(a, 'eigh');
   const n = a.rows;
+  const kk = pairCount(k, n, 'eigh');
   const e = new EigenvalueDecomposition(toMl(a), { assumeSymmetric: true });
   const vals = e.realEigenvalues;
   const vecs = e.eigenvectorMatrix;
   const order = vals.map((_, i) => i).sort((x, y) => vals[x] - vals[y]);
-  const kk = Math.min(k ?? n, n);
   const values = new Float64Array(kk);
   const vectors = mat(n, kk);
   for (let c = 0; c < kk; c++) {
@@ -36,6 +38,7 @@ export function eighJs(a: Mat, k?: number): Eigen {
 }
 
 export function svdJs(a: Mat, k?: number): Svd {
+  checkMatrix(a, 'svd');
   // ml-matrix's SVD wants rows >= cols for a thin result; transpose otherwise.
   const wide = a.cols > a.rows;
   const x = toMl(a);
@@ -45,7 +48,7 @@ export function svdJs(a: Mat, k?: number): Svd {
   let V = d.rightSingularVectors;
   if (wide) [U, V] = [V, U];
   const r = Math.min(a.rows, a.cols);
-  const kk = Math.min(k ?? r, r);
+  const kk = pairCount(k, r, 'svd');
   const u = mat(a.rows, kk);
   const v = mat(a.cols, kk);
   for (let c = 0; c < kk; c++) {
@@ -56,10 +59,43 @@ export function svdJs(a: Mat, k?: number): Svd {
 }
 
 export function solveSPDJs(a: Mat, b: Mat): Mat {
-  if (a.rows !== a.cols || a.rows !== b.rows) {
-    throw new RangeError(`solveSPD shapes: A ${a.rows} x ${a.cols}, B ${b.rows} x ${b.cols}`);
-  }
+  checkSolve(a, b, 'solveSPD');
   const c = new CholeskyDecomposition(toMl(a));
   if (!c.isPositiveDefinite()) throw new RangeError('solveSPD: matrix is not positive definite');
   return fromMl(c.solve(toMl(b)));
+}
+
+/** float64 host product op(A) op(B) (i-p-j loops) */
+export function gemmHost(a: Mat, b: Mat, ta: boolean, tb: boolean): Mat {
+  const m = ta ? a.cols : a.rows;
+  const k = ta ? a.rows : a.cols;
+  const n = tb ? b.rows : b.cols;
+  if ((tb ? b.cols : b.rows) !== k) throw new RangeError('gemmHost: inner dimensions differ');
+  const out = mat(m, n);
+  const x = a.data;
+  const y = b.data;
+  const z = out.data;
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const av = ta ? x[p * a.cols + i] : x[i * a.cols + p];
+      const zo = i * n;
+      if (tb) for (let j = 0; j < n; j++) z[zo + j] += av * y[j * b.cols + p];
+      else {
+        const yo = p * n;
+        for (let j = 0; j < n; j++) z[zo + j] += av * y[yo + j];
+      }
+    }
+  }
+  return out;
+}
+
+const jsKernels: RsvdKernels = {
+  gemm: gemmHost,
+  orth: (a) => fromMl(new QrDecomposition(toMl(a)).orthogonalMatrix),
+  svd: (a) => svdJs(a),
+};
+
+export function svdRandomizedJs(a: Mat, k: number, opts?: RandomizedSvdOptions): Svd {
+  checkMatrix(a, 'svdRandomized');
+  return randomizedSvd(a, k, jsKernels, opts);
 }

@@ -93,11 +93,30 @@ export interface Engine extends EngineInfo {
   svd(a: Mat, k?: number): Svd;
   /** X with A X = B for symmetric positive definite A */
   solveSPD(a: Mat, b: Mat): Mat;
+
+  // --- optional extras (every built-in engine has them) ---
+  /**
+   * Approximate top-k SVD by a seeded randomized range finder with power iterations (Halko, Martinsson & Tropp
+   * 2011). Much faster than `svd(a, k)` for k << min(m, n); accurate when the spectrum decays past k.
+   */
+  svdRandomized?(a: Mat, k: number, opts?: RandomizedSvdOptions): Svd;
+  /** library versions and configuration, for provenance records */
+  versions?(): Record<string, string>;
+}
+
+export interface RandomizedSvdOptions {
+  /** extra columns of the random test matrix (default 10) */
+  oversample?: number;
+  /** power (subspace) iterations, each re-orthonormalised (default 4) */
+  powerIterations?: number;
+  /** seed of the Gaussian test matrix (default 42) */
+  seed?: number;
 }
 
 export interface EngineOptions {
   dtype?: DType;
-  /** for tfjs: force one backend ('tensorflow' | 'wasm' | 'cpu'); for native: thread count */
+  /** for tfjs: force one backend ('tensorflow' | 'wasm' | 'cpu'); ignored by the other engines */
   backend?: string;
+  /** for native: OpenBLAS thread count (process-wide; 1 per worker in a worker pool); for tfjs-wasm: threads */
   threads?: number;
 }

@@ -1,0 +1,275 @@
+// Node-API binding of the system OpenBLAS (CBLAS) and LAPACKE for the `native` numeric engine.
+// Every function works in place on caller-owned typed arrays (zero copy), row-major storage. Shapes and buffer
+// lengths are checked here so that a wrong call throws a JS error instead of reading or writing out of bounds.
+#include <napi.h>
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+enum class Kind { F32, F64 };
+
+struct Buf {
+  Kind kind;
+  void* data;
+  size_t length;
+};
+
+Buf GetBuf(const Napi::Env& env, const Napi::Value& v, const char* name) {
+  if (v.IsTypedArray()) {
+    auto ta = v.As<Napi::TypedArray>();
+    auto type = ta.TypedArrayType();
+    auto* base = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+    if (type == napi_float32_array) return {Kind::F32, base, ta.ElementLength()};
+    if (type == napi_float64_array) return {Kind::F64, base, ta.ElementLength()};
+  }
+  throw Napi::TypeError::New(env, std::string(name) + " must be a Float32Array or Float64Array");
+}
+
+Buf GetF64(const Napi::Env& env, const Napi::Value& v, const char* name) {
+  Buf b = GetBuf(env, v, name);
+  if (b.kind != Kind::F64) throw Napi::TypeError::New(env, std::string(name) + " must be a Float64Array");
+  return b;
+}
+
+int64_t GetInt(const Napi::Env& env, const Napi::Value& v, const char* name, int64_t min = 0) {
+  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(name) + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min) || d > 2147483647.0) {
+    throw Napi::RangeError::New(env, std::string(name) + " must be an integer >= " + std::to_string(min) +
+                                         ", got " + std::to_string(d));
+  }
+  return static_cast<int64_t>(d);
+}
+
+double GetNum(const Napi::Env& env, const Napi::Value& v, const char* name) {
+  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(name) + " must be a number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+void Need(const Napi::Env& env, const Buf& b, int64_t n, const char* name) {
+  if (n < 0 || static_cast<size_t>(n) > b.length) {
+    throw Napi::RangeError::New(env, std::string(name) + " has " + std::to_string(b.length) + " elements, needs " +
+                                         std::to_string(n));
+  }
+}
+
+void Check(const Napi::Env& env, lapack_int info, const char* routine) {
+  if (info < 0) {
+    throw Napi::Error::New(env, std::string(routine) + ": illegal value in argument " + std::to_string(-info));
+  }
+  if (info > 0) {
+    throw Napi::Error::New(env, std::string(routine) + ": did not converge or matrix is singular (info " +
+                                    std::to_string(info) + ")");
+  }
+}
+
+// gemmBatch(transA, transB, m, n, k, alpha, A, strideA, B, strideB, beta, C, batch)
+// C_q = alpha op(A_q) op(B_q) + beta C_q, q < batch; row-major; A_q starts at q*strideA (0 = broadcast).
+Napi::Value GemmBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 13) throw Napi::TypeError::New(env, "gemmBatch expects 13 arguments");
+  bool ta = info[0].ToBoolean();
+  bool tb = info[1].ToBoolean();
+  int64_t m = GetInt(env, info[2], "m"), n = GetInt(env, info[3], "n"), k = GetInt(env, info[4], "k");
+  double alpha = GetNum(env, info[5], "alpha");
+  Buf A = GetBuf(env, info[6], "A");
+  int64_t sa = GetInt(env, info[7], "strideA");
+  Buf B = GetBuf(env, info[8], "B");
+  int64_t sb = GetInt(env, info[9], "strideB");
+  double beta = GetNum(env, info[10], "beta");
+  Buf C = GetBuf(env, info[11], "C");
+  int64_t batch = GetInt(env, info[12], "batch", 1);
+  if (A.kind != B.kind || A.kind != C.kind) throw Napi::TypeError::New(env, "gemmBatch: A, B, C differ in dtype");
+  Need(env, A, (batch - 1) * sa + m * k, "A");
+  Need(env, B, (batch - 1) * sb + k * n, "B");
+  Need(env, C, batch * m * n, "C");
+  if (m == 0 || n == 0) return env.Undefined();
+  const int lda = static_cast<int>(ta ? m : k), ldb = static_cast<int>(tb ? k : n), ldc = static_cast<int>(n);
+  const int kk = static_cast<int>(k);
+  const auto TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
+  for (int64_t q = 0; q < batch; q++) {
+    if (A.kind == Kind::F32) {
+      cblas_sgemm(CblasRowMajor, TA, TB, static_cast<int>(m), static_cast<int>(n), kk, static_cast<float>(alpha),
+                  static_cast<float*>(A.data) + q * sa, lda > 0 ? lda : 1, static_cast<float*>(B.data) + q * sb,
+                  ldb > 0 ? ldb : 1, static_cast<float>(beta), static_cast<float*>(C.data) + q * m * n, ldc);
+    } else {
+      cblas_dgemm(CblasRowMajor, TA, TB, static_cast<int>(m), static_cast<int>(n), kk, alpha,
+                  static_cast<double*>(A.data) + q * sa, lda > 0 ? lda : 1, static_cast<double*>(B.data) + q * sb,
+                  ldb > 0 ? ldb : 1, beta, static_cast<double*>(C.data) + q * m * n, ldc);
+    }
+  }
+  return env.Undefined();
+}
+
+// syevd(n, A, W): eigenvalues ascending into W; A (n x n, symmetric, row-major) is overwritten by the
+// eigenvectors as its columns.
+Napi::Value Syevd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n = GetInt(env, info[0], "n", 1);
+  Buf A = GetF64(env, info[1], "A");
+  Buf W = GetF64(env, info[2], "W");
+  Need(env, A, n * n, "A");
+  Need(env, W, n, "W");
+  Check(env, LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', static_cast<lapack_int>(n), static_cast<double*>(A.data),
+                            static_cast<lapack_int>(n), static_cast<double*>(W.data)),
+        "dsyevd");
+  return env.Undefined();
+}
+
+// syevr(n, A, il, iu, W, Z): eigenpairs il..iu (1-based, ascending) of symmetric A (destroyed); Z is n x (iu-il+1).
+Napi::Value Syevr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n = GetInt(env, info[0], "n", 1);
+  Buf A = GetF64(env, info[1], "A");
+  int64_t il = GetInt(env, info[2], "il", 1), iu = GetInt(env, info[3], "iu", 1);
+  Buf W = GetF64(env, info[4], "W");
+  Buf Z = GetF64(env, info[5], "Z");
+  if (il > iu || iu > n) throw Napi::RangeError::New(env, "syevr: need 1 <= il <= iu <= n");
+  int64_t k = iu - il + 1;
+  Need(env, A, n * n, "A");
+  Need(env, W, n, "W");
+  Need(env, Z, n * k, "Z");
+  lapack_int found = 0;
+  std::vector<lapack_int> isuppz(2 * static_cast<size_t>(k));
+  Check(env,
+        LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'I', 'U', static_cast<lapack_int>(n), static_cast<double*>(A.data),
+                       static_cast<lapack_int>(n), 0.0, 0.0, static_cast<lapack_int>(il), static_cast<lapack_int>(iu),
+                       0.0, &found, static_cast<double*>(W.data), static_cast<double*>(Z.data),
+                       static_cast<lapack_int>(k), isuppz.data()),
+        "dsyevr");
+  if (found != k) throw Napi::Error::New(env, "dsyevr: found " + std::to_string(found) + " of " + std::to_string(k));
+  return env.Undefined();
+}
+
+// gesdd(m, n, A, S, U, VT): thin SVD (jobz 'S'); A (m x n) destroyed; U m x r, VT r x n, r = min(m, n).
+Napi::Value Gesdd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t m = GetInt(env, info[0], "m", 1), n = GetInt(env, info[1], "n", 1);
+  Buf A = GetF64(env, info[2], "A");
+  Buf S = GetF64(env, info[3], "S");
+  Buf U = GetF64(env, info[4], "U");
+  Buf VT = GetF64(env, info[5], "VT");
+  int64_t r = m < n ? m : n;
+  Need(env, A, m * n, "A");
+  Need(env, S, r, "S");
+  Need(env, U, m * r, "U");
+  Need(env, VT, r * n, "VT");
+  Check(env,
+        LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', static_cast<lapack_int>(m), static_cast<lapack_int>(n),
+                       static_cast<double*>(A.data), static_cast<lapack_int>(n), static_cast<double*>(S.data),
+                       static_cast<double*>(U.data), static_cast<lapack_int>(r), static_cast<double*>(VT.data),
+                       static_cast<lapack_int>(n)),
+        "dgesdd");
+  return env.Undefined();
+}
+
+// gesvdx(m, n, A, k, S, U, VT): the k largest singular triplets; A destroyed; U m x k, VT k x n.
+Napi::Value Gesvdx(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t m = GetInt(env, info[0], "m", 1), n = GetInt(env, info[1], "n", 1);
+  Buf A = GetF64(env, info[2], "A");
+  int64_t k = GetInt(env, info[3], "k", 1);
+  Buf S = GetF64(env, info[4], "S");
+  Buf U = GetF64(env, info[5], "U");
+  Buf VT = GetF64(env, info[6], "VT");
+  int64_t r = m < n ? m : n;
+  if (k > r) throw Napi::RangeError::New(env, "gesvdx: k > min(m, n)");
+  Need(env, A, m * n, "A");
+  Need(env, S, r, "S");
+  Need(env, U, m * k, "U");
+  Need(env, VT, k * n, "VT");
+  lapack_int found = 0;
+  std::vector<lapack_int> superb(12 * static_cast<size_t>(r));
+  Check(env,
+        LAPACKE_dgesvdx(LAPACK_ROW_MAJOR, 'V', 'V', 'I', static_cast<lapack_int>(m), static_cast<lapack_int>(n),
+                        static_cast<double*>(A.data), static_cast<lapack_int>(n), 0.0, 0.0, 1,
+                        static_cast<lapack_int>(k), &found, static_cast<double*>(S.data),
+                        static_cast<double*>(U.data), static_cast<lapack_int>(k), static_cast<double*>(VT.data),
+                        static_cast<lapack_int>(n), superb.data()),
+        "dgesvdx");
+  if (found != k) throw Napi::Error::New(env, "dgesvdx: found " + std::to_string(found) + " of " + std::to_string(k));
+  return env.Undefined();
+}
+
+// qr(m, n, A): A (m x n, m >= n) is overwritten by the thin Q factor of its QR decomposition.
+Napi::Value Qr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t m = GetInt(env, info[0], "m", 1), n = GetInt(env, info[1], "n", 1);
+  Buf A = GetF64(env, info[2], "A");
+  if (n > m) throw Napi::RangeError::New(env, "qr: needs m >= n");
+  Need(env, A, m * n, "A");
+  std::vector<double> tau(static_cast<size_t>(n));
+  auto* a = static_cast<double*>(A.data);
+  Check(env, LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, static_cast<lapack_int>(m), static_cast<lapack_int>(n), a,
+                            static_cast<lapack_int>(n), tau.data()),
+        "dgeqrf");
+  Check(env, LAPACKE_dorgqr(LAPACK_ROW_MAJOR, static_cast<lapack_int>(m), static_cast<lapack_int>(n),
+                            static_cast<lapack_int>(n), a, static_cast<lapack_int>(n), tau.data()),
+        "dorgqr");
+  return env.Undefined();
+}
+
+// posv(n, nrhs, A, B): solves A X = B for symmetric positive definite A (destroyed); X overwrites B (n x nrhs).
+Napi::Value Posv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n = GetInt(env, info[0], "n", 1), nrhs = GetInt(env, info[1], "nrhs", 1);
+  Buf A = GetF64(env, info[2], "A");
+  Buf B = GetF64(env, info[3], "B");
+  Need(env, A, n * n, "A");
+  Need(env, B, n * nrhs, "B");
+  lapack_int r = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', static_cast<lapack_int>(n), static_cast<lapack_int>(nrhs),
+                               static_cast<double*>(A.data), static_cast<lapack_int>(n),
+                               static_cast<double*>(B.data), static_cast<lapack_int>(nrhs));
+  if (r > 0) throw Napi::Error::New(env, "dposv: matrix is not positive definite (leading minor " + std::to_string(r) + ")");
+  Check(env, r, "dposv");
+  return env.Undefined();
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  openblas_set_num_threads(static_cast<int>(GetInt(env, info[0], "threads", 1)));
+  return env.Undefined();
+}
+
+Napi::Value GetThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+}
+
+Napi::Value Config(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  std::string v = OPENBLAS_VERSION;
+  size_t a = v.find_first_not_of(' '), b = v.find_last_not_of(' ');
+  o.Set("version", a == std::string::npos ? v : v.substr(a, b - a + 1));
+  o.Set("config", std::string(openblas_get_config()));
+  o.Set("corename", std::string(openblas_get_corename()));
+  o.Set("threads", openblas_get_num_threads());
+  o.Set("procs", openblas_get_num_procs());
+  o.Set("parallel", openblas_get_parallel());
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemmBatch", Napi::Function::New(env, GemmBatch));
+  exports.Set("syevd", Napi::Function::New(env, Syevd));
+  exports.Set("syevr", Napi::Function::New(env, Syevr));
+  exports.Set("gesdd", Napi::Function::New(env, Gesdd));
+  exports.Set("gesvdx", Napi::Function::New(env, Gesvdx));
+  exports.Set("qr", Napi::Function::New(env, Qr));
+  exports.Set("posv", Napi::Function::New(env, Posv));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("config", Napi::Function::New(env, Config));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(sgmc_blas, Init)

@@ -1,0 +1,208 @@
+/**
+ * The `native` engine: tensors are host typed arrays (Float32Array or Float64Array, zero copy into the addon);
+ * products run on the system OpenBLAS (sgemm/dgemm), decompositions on LAPACKE (dsyevd/dsyevr, dgesdd/dgesvdx,
+ * dposv, dgeqrf+dorgqr). The addon (native/) is built by `node native/build.mjs` at install; it is loaded lazily,
+ * and any load failure makes `createNativeEngine` throw a reason so the registry falls back to another engine.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { mat, type Mat } from '../core/matrix.ts';
+import type { Eigen, EngineOptions, MatmulOptions, RandomizedSvdOptions, Svd, Tensor } from './types.ts';
+import { HostEngine, productShape, type Buf } from './host.ts';
+import { checkMatrix, checkSolve, checkSymmetric, pairCount } from './decomp-checks.ts';
+import { randomizedSvd, type RsvdKernels } from './rsvd.ts';
+
+/** The addon's functions (native/blas.cc). All work in place on row-major typed arrays. */
+export interface BlasAddon {
+  gemmBatch(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    A: Buf, strideA: number, B: Buf, strideB: number, beta: number, C: Buf, batch: number,
+  ): void;
+  syevd(n: number, A: Float64Array, W: Float64Array): void;
+  syevr(n: number, A: Float64Array, il: number, iu: number, W: Float64Array, Z: Float64Array): void;
+  gesdd(m: number, n: number, A: Float64Array, S: Float64Array, U: Float64Array, VT: Float64Array): void;
+  gesvdx(m: number, n: number, A: Float64Array, k: number, S: Float64Array, U: Float64Array, VT: Float64Array): void;
+  qr(m: number, n: number, A: Float64Array): void;
+  posv(n: number, nrhs: number, A: Float64Array, B: Float64Array): void;
+  setThreads(n: number): void;
+  getThreads(): number;
+  config(): { version: string; config: string; corename: string; threads: number; procs: number; parallel: number };
+}
+
+export const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/sgmc_blas.node', import.meta.url));
+
+let cached: { addon?: BlasAddon; error?: string } | undefined;
+
+/** The loaded addon, or throws why it is unavailable (not built, libraries missing, ABI mismatch...). */
+export function loadAddon(): BlasAddon {
+  if (!cached) {
+    try {
+      const addon = createRequire(import.meta.url)(ADDON_PATH) as BlasAddon;
+      if (typeof addon.gemmBatch !== 'function') throw new Error('the module does not export gemmBatch');
+      cached = { addon };
+    } catch (e) {
+      const why = (e as Error).message.split('\n')[0];
+      cached = {
+        error:
+          `native engine unavailable: cannot load ${ADDON_PATH} (${why}); build it with ` +
+          '`node native/build.mjs` after installing libopenblas-dev and liblapacke-dev',
+      };
+    }
+  }
+  if (cached.error) throw new Error(cached.error);
+  return cached.addon!;
+}
+
+/** Truncated SVD switches from dgesvdx to a full dgesdd above this fraction of min(m, n) (bench/engine.ts). */
+const GESVDX_MAX_FRACTION = 0.25;
+
+export class NativeEngine extends HostEngine {
+  readonly name = 'native';
+  readonly blas: BlasAddon;
+
+  constructor(opts: EngineOptions = {}) {
+    super(opts);
+    this.blas = loadAddon();
+    if (opts.threads !== undefined) this.setThreads(opts.threads);
+  }
+
+  get backend(): string {
+    const c = this.blas.config();
+    return `${c.version.toLowerCase()} ${c.corename}, ${c.threads} thread${c.threads === 1 ? '' : 's'}`;
+  }
+
+  /** OpenBLAS threads for this whole process (a worker pool sets 1 per worker process). */
+  setThreads(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`threads must be an integer >= 1, got ${n}`);
+    this.blas.setThreads(n);
+  }
+
+  get threads(): number {
+    return this.blas.getThreads();
+  }
+
+  versions(): Record<string, string> {
+    const c = this.blas.config();
+    return { openblas: c.version, openblasConfig: c.config, openblasCore: c.corename, threads: String(c.threads) };
+  }
+
+  matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+    const A = this.T(a);
+    const B = this.T(b);
+    const s = productShape(A.shape, B.shape, opts);
+    const out = this.make(s.outShape);
+    const x = this.asDtype(A.data);
+    const y = this.asDtype(B.data);
+    const ta = !!opts.transA;
+    const tb = !!opts.transB;
+    if (s.batch > 1 && s.strideB === 0 && !ta) {
+      // 3-D x 2-D broadcast: one tall product (batch*m) x k times k x n
+      this.blas.gemmBatch(false, tb, s.batch * s.m, s.n, s.k, 1, x, 0, y, 0, 0, out.data, 1);
+    } else {
+      this.blas.gemmBatch(ta, tb, s.m, s.n, s.k, 1, x, s.strideA, y, s.strideB, 0, out.data, s.batch);
+    }
+    return out;
+  }
+
+  /** tensors from an engine of the other dtype are converted (a copy) */
+  private asDtype(d: Buf): Buf {
+    if (this.dtype === 'float32') return d instanceof Float32Array ? d : Float32Array.from(d);
+    return d instanceof Float64Array ? d : Float64Array.from(d);
+  }
+
+  eigh(a: Mat, k?: number): Eigen {
+    checkSymmetric(a, 'eigh');
+    const n = a.rows;
+    const kk = pairCount(k, n, 'eigh');
+    if (kk === 0) return { values: new Float64Array(0), vectors: mat(n, 0) };
+    const A = a.data.slice();
+    const w = new Float64Array(n);
+    if (kk === n) {
+      this.blas.syevd(n, A, w);
+      return { values: w, vectors: { rows: n, cols: n, data: A } };
+    }
+    const z = new Float64Array(n * kk);
+    this.blas.syevr(n, A, 1, kk, w, z);
+    return { values: w.slice(0, kk), vectors: { rows: n, cols: kk, data: z } };
+  }
+
+  svd(a: Mat, k?: number): Svd {
+    checkMatrix(a, 'svd');
+    const { rows: m, cols: n } = a;
+    const r = Math.min(m, n);
+    const kk = pairCount(k, r, 'svd');
+    if (kk === 0) return { u: mat(m, 0), s: new Float64Array(0), v: mat(n, 0) };
+    const A = a.data.slice();
+    const s = new Float64Array(r);
+    if (kk <= GESVDX_MAX_FRACTION * r) {
+      const U = new Float64Array(m * kk);
+      const VT = new Float64Array(kk * n);
+      this.blas.gesvdx(m, n, A, kk, s, U, VT);
+      return { u: { rows: m, cols: kk, data: U }, s: s.slice(0, kk), v: transposed(VT, n, kk) };
+    }
+    const U = new Float64Array(m * r);
+    const VT = new Float64Array(r * n);
+    this.blas.gesdd(m, n, A, s, U, VT);
+    const u = kk === r ? { rows: m, cols: r, data: U } : leadingColumns(U, m, r, kk);
+    return { u, s: kk === r ? s : s.slice(0, kk), v: transposed(VT, n, kk) };
+  }
+
+  svdRandomized(a: Mat, k: number, opts?: RandomizedSvdOptions): Svd {
+    checkMatrix(a, 'svdRandomized');
+    return randomizedSvd(a, k, this.kernels(), opts);
+  }
+
+  solveSPD(a: Mat, b: Mat): Mat {
+    checkSolve(a, b, 'solveSPD');
+    const B = b.data.slice();
+    try {
+      this.blas.posv(a.rows, b.cols, a.data.slice(), B);
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new RangeError(/positive definite/.test(msg) ? `solveSPD: matrix is not positive definite (${msg})` : msg);
+    }
+    return { rows: b.rows, cols: b.cols, data: B };
+  }
+
+  /** float64 kernels on host matrices for the randomized SVD */
+  private kernels(): RsvdKernels {
+    const blas = this.blas;
+    return {
+      gemm(a, b, ta, tb) {
+        const m = ta ? a.cols : a.rows;
+        const k = ta ? a.rows : a.cols;
+        const n = tb ? b.rows : b.cols;
+        const c = new Float64Array(m * n);
+        blas.gemmBatch(ta, tb, m, n, k, 1, a.data, 0, b.data, 0, 0, c, 1);
+        return { rows: m, cols: n, data: c };
+      },
+      orth(a) {
+        const q = a.data.slice();
+        blas.qr(a.rows, a.cols, q);
+        return { rows: a.rows, cols: a.cols, data: q };
+      },
+      svd: (a) => this.svd(a),
+    };
+  }
+}
+
+/** first `k` columns of a row-major rows x cols array */
+function leadingColumns(d: Float64Array, rows: number, cols: number, k: number): Mat {
+  const out = new Float64Array(rows * k);
+  for (let i = 0; i < rows; i++) out.set(d.subarray(i * cols, i * cols + k), i * k);
+  return { rows, cols: k, data: out };
+}
+
+/** V (cols x k) from the first k rows of VT (row-major, `cols` columns) */
+function transposed(vt: Float64Array, cols: number, k: number): Mat {
+  const out = new Float64Array(cols * k);
+  for (let c = 0; c < k; c++) {
+    const off = c * cols;
+    for (let i = 0; i < cols; i++) out[i * k + c] = vt[off + i];
+  }
+  return { rows: cols, cols: k, data: out };
+}
+
+export async function createNativeEngine(opts: EngineOptions = {}): Promise<NativeEngine> {
+  return new NativeEngine(opts);
+}
