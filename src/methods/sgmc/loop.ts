@@ -1,0 +1,132 @@
+/**
+ * The optimisation loop: fixed iterations or validation-based stopping (paper: 95/5 split, stop when the
+ * validation RMSE changes by less than tol between evaluations), for a batch of folds trained together.
+ * Values are read back only at evaluation points. A fold that stops keeps the scores of its stopping point while
+ * the rest of the batch goes on.
+ */
+import type { Mat } from '../../core/matrix.ts';
+import type { Engine } from '../../engine/types.ts';
+import type { FactorModel } from './model.ts';
+import { Optimizer, type OptimizerSpec } from './optim.ts';
+
+export interface StopSpec {
+  mode: 'fixed' | 'validation';
+  /** fixed: number of updates; validation: the cap */
+  iterations: number;
+  /** validation: stop when |rmse_k - rmse_(k-1)| < tol between evaluations */
+  tol: number;
+  /** evaluate every this many updates (validation mode, probes, progress) */
+  evalEvery: number;
+}
+
+/** Test-cell probe (optional; for the optimistic, clearly labelled best-on-test number). */
+export type Probe = (X: Mat) => Record<string, number>;
+
+export interface BatchItemHooks {
+  /** validation cells (row-major indices in the model's orientation) and their true values */
+  validation?: { cells: Int32Array; truth: Float64Array };
+  probe?: Probe;
+}
+
+export interface LoopResult {
+  X: Mat[];
+  iterations: number[];
+  stoppedBy: string[];
+  validationRmse: number[];
+  /** best probe values per item: key 'iteration' plus the probe's keys */
+  optimistic: (Record<string, number> | null)[];
+  /** [iteration, loss] at evaluation points (loss summed over the batch) */
+  lossTrace: number[][];
+  seconds: number;
+}
+
+export function validationRmse(X: Mat, v: { cells: Int32Array; truth: Float64Array }): number {
+  let s = 0;
+  for (let k = 0; k < v.cells.length; k++) {
+    const d = X.data[v.cells[k]] - v.truth[k];
+    s += d * d;
+  }
+  return Math.sqrt(s / Math.max(1, v.cells.length));
+}
+
+/** probe key to maximise (aupr, else auc) or minimise (rmse) */
+function better(a: Record<string, number>, b: Record<string, number> | null): boolean {
+  if (!b) return true;
+  if ('aupr' in a && Number.isFinite(a.aupr)) return a.aupr > b.aupr;
+  if ('auc' in a && Number.isFinite(a.auc)) return a.auc > b.auc;
+  return a.rmse < b.rmse;
+}
+
+export function runLoop(
+  engine: Engine,
+  model: FactorModel,
+  opt: OptimizerSpec,
+  stop: StopSpec,
+  hooks: BatchItemHooks[],
+  onProgress?: (fraction: number, info?: Record<string, number>) => void,
+): LoopResult {
+  const t0 = performance.now();
+  const B = hooks.length;
+  if (!Number.isInteger(stop.iterations) || stop.iterations < 0) throw new RangeError(`bad iteration count ${stop.iterations}`);
+  const validating = stop.mode === 'validation';
+  if (validating && hooks.some((h) => !h.validation)) throw new Error('validation stopping needs validation cells');
+  const probing = hooks.some((h) => h.probe);
+  const every = Math.max(1, Math.floor(stop.evalEvery));
+  const optimizer = new Optimizer(engine, opt);
+  const final: (Mat | null)[] = Array(B).fill(null);
+  const iterations = Array(B).fill(stop.iterations);
+  const stoppedBy = Array(B).fill('iterations');
+  const valRmse = Array(B).fill(NaN);
+  const prev = Array(B).fill(NaN);
+  const best: (Record<string, number> | null)[] = Array(B).fill(null);
+  const lossTrace: number[][] = [];
+  const evaluate = (it: number, Xs: Mat[]): void => {
+    for (let b = 0; b < B; b++) {
+      if (final[b]) continue;
+      const h = hooks[b];
+      if (h.probe) {
+        const r = { ...h.probe(Xs[b]), iteration: it };
+        if (better(r, best[b])) best[b] = r;
+      }
+      if (validating) {
+        const v = validationRmse(Xs[b], h.validation!);
+        valRmse[b] = v;
+        if (Math.abs(v - prev[b]) < stop.tol) {
+          final[b] = Xs[b];
+          iterations[b] = it;
+          stoppedBy[b] = 'tolerance';
+        }
+        prev[b] = v;
+      }
+    }
+  };
+  try {
+    if (validating || probing) evaluate(0, model.predict());
+    for (let it = 1; it <= stop.iterations; it++) {
+      const evalNow = it % every === 0 || it === stop.iterations;
+      const loss = optimizer.step(model, evalNow && (validating || probing || !!onProgress));
+      if (!evalNow) continue;
+      if (loss !== undefined) lossTrace.push([it - 1, loss]);
+      if (validating || probing) {
+        evaluate(it, model.predict());
+        if (final.every(Boolean)) break;
+      }
+      onProgress?.(it / stop.iterations, loss !== undefined ? { loss, iteration: it } : { iteration: it });
+    }
+    if (final.some((x) => !x)) {
+      const Xs = model.predict();
+      for (let b = 0; b < B; b++) if (!final[b]) final[b] = Xs[b];
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return {
+    X: final as Mat[],
+    iterations,
+    stoppedBy,
+    validationRmse: valRmse,
+    optimistic: best,
+    lossTrace,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
