@@ -73,7 +73,7 @@ export function decodeEigen(buf: Uint8Array, expectKey: string): Eigen | { inval
   const start = pre + ((8 - (pre % 8)) % 8);
   const bytes = 8 * (h.k + h.n * h.k);
   if (buf.length !== start + bytes) return { invalid: `payload is ${buf.length - start} bytes, expected ${bytes}` };
-  const pbytes = buf.slice(start, start + bytes); // copy: aligned for Float64Array
+  const pbytes = new Uint8Array(buf.subarray(start, start + bytes)); // a copy (Buffer.slice is a view), aligned
   if (sha256(pbytes) !== h.payloadSha256) return { invalid: 'payload checksum mismatch' };
   const payload = new Float64Array(pbytes.buffer, 0, h.k + h.n * h.k);
   return { values: payload.slice(0, h.k), vectors: mat(h.n, h.k, payload.subarray(h.k)) };

@@ -33,7 +33,7 @@ export function combinatorialLaplacian(w: Mat): Mat {
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const v = w.data[i * n + j];
-      l.data[i * n + j] = -v;
+      l.data[i * n + j] = 0 - v; // 0 - v: no negative zeros
       off += v;
     }
     l.data[i * n + i] = off; // = d_i - W_ii: self-loops cancel
@@ -52,7 +52,7 @@ export function normalizedLaplacian(w: Mat): Mat {
     l.data[i * n + i] = r[i] * (d[i] - w.data[i * n + i]) * r[i];
     for (let j = i + 1; j < n; j++) {
       // upper triangle mirrored: exactly symmetric output for a symmetric W
-      const v = -r[i] * w.data[i * n + j] * r[j];
+      const v = 0 - r[i] * w.data[i * n + j] * r[j];
       l.data[i * n + j] = v;
       l.data[j * n + i] = v;
     }
