@@ -120,6 +120,13 @@ export function runLoop(
   } finally {
     optimizer.dispose();
   }
+  for (const [b, X] of (final as Mat[]).entries()) {
+    for (let k = 0; k < X.data.length; k++) {
+      if (!Number.isFinite(X.data[k])) {
+        throw new RangeError(`SGMC diverged (non-finite scores for batch item ${b} after ${iterations[b]} updates): lower the learning rate (lr ${opt.lr})`);
+      }
+    }
+  }
   return {
     X: final as Mat[],
     iterations,

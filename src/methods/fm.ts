@@ -1,0 +1,37 @@
+/**
+ * `fm` (functional maps, SGMC1): X = Phi_p C Psi_q^T with only C trained (P = Q = I), Dirichlet terms as in SGMC.
+ */
+import { registerMethod } from './registry.ts';
+import { fitSpectralBatch } from './sgmc/fit.ts';
+import { pickSchema, resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
+import type { BatchMethod } from './sgmc.ts';
+
+const KEYS = [
+  'graph', 'rowGraph', 'colGraph', 'rowBasis', 'colBasis', 'p', 'q', 'muR', 'muC', 'alpha', 'cInit',
+  'optimizer', 'lr', 'momentum', 'stopping', 'iterations', 'tol', 'validationFraction', 'evalEvery',
+] as const;
+
+export const fmSchema = pickSchema(
+  spectralSchema({ title: '', muR: 0.006, muC: 0.006, alpha: 0, lr: 0.1, iterations: 300, p: null, basis: 'graph', train: { P: false, C: true, Q: false } }),
+  'fm hyper-parameters',
+  KEYS,
+);
+
+export type FmParams = Pick<SgmcParams, (typeof KEYS)[number]>;
+
+export const fmMethod: BatchMethod<FmParams> = {
+  name: 'fm',
+  version: '1',
+  description: 'Functional maps / SGMC1: X = Phi C Psi^T, only C trained',
+  paramsSchema: fmSchema,
+  async fit(input, params) {
+    return (await this.fitBatch([input], params))[0];
+  },
+  async fitBatch(inputs, params) {
+    const f = resolveParams<FmParams>('fm', fmSchema, params);
+    const p: SgmcParams = { ...f, pInner: null, qInner: null, rhoR: 0, rhoC: 0, train: { P: false, C: true, Q: false }, pSkip: 1, qSkip: 1 };
+    return fitSpectralBatch(inputs, p, 'sgmc');
+  },
+};
+
+registerMethod(fmMethod);

@@ -1,0 +1,48 @@
+/**
+ * `sgmc`: spectral geometric matrix completion (Boyarski et al., eq. 17-19, 24-25): X = Phi_p P C Q^T Psi_q^T,
+ * trained by fixed-step gradient descent with closed-form gradients on the engine. Preset 'dti-fast' (the
+ * default DTI configuration: truncated bases, few iterations, matched to the authors' recipe AUPR; see
+ * docs/sgmc.md and bench/results/sgmc.md).
+ */
+import { registerMethod } from './registry.ts';
+import type { FitInput, FitOutput, Method } from './types.ts';
+import { fitSpectralBatch } from './sgmc/fit.ts';
+import { resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
+
+export const sgmcSchema = spectralSchema({
+  title: 'sgmc hyper-parameters',
+  muR: 0.006,
+  muC: 0.006,
+  alpha: 0,
+  lr: 0.05,
+  iterations: 300,
+  p: null,
+  basis: 'graph',
+  train: { P: true, C: true, Q: true },
+});
+
+/** The fast DTI preset (evidence table: bench/results/sgmc.md). */
+export const DTI_FAST: Partial<SgmcParams> = {};
+
+export interface BatchMethod<P> extends Method<P> {
+  /** fit several folds of one repetition together (batched matmul); same result as fitting them one by one */
+  fitBatch(inputs: FitInput[], params: Partial<P>): Promise<FitOutput[]>;
+}
+
+export const sgmcMethod: BatchMethod<SgmcParams> = {
+  name: 'sgmc',
+  version: '1',
+  description: 'Spectral geometric matrix completion X = Phi P C Q^T Psi^T (fixed-step GD, closed-form gradients)',
+  paramsSchema: sgmcSchema,
+  presets: {
+    'dti-fast': () => ({ ...DTI_FAST }),
+  },
+  async fit(input, params) {
+    return (await this.fitBatch([input], params))[0];
+  },
+  async fitBatch(inputs, params) {
+    return fitSpectralBatch(inputs, resolveParams<SgmcParams>('sgmc', sgmcSchema, params), 'sgmc');
+  },
+};
+
+registerMethod(sgmcMethod);

@@ -1,0 +1,213 @@
+/**
+ * From `FitInput`s to trained SGMC-family models: graphs through `input.graphs`, validation split, factor
+ * initialisation, the loop, and `FitOutput`s. Several folds with equally shaped matrices train together as one
+ * batch (batched matmul); their bases are shared when the folds' graphs do not depend on the fold (profiles
+ * 'none' or 'full'), stacked per fold otherwise.
+ */
+import { eye, mat, transpose, type Mat } from '../../core/matrix.ts';
+import { InputError } from '../../core/errors.ts';
+import type { Engine, Eigen } from '../../engine/types.ts';
+import type { GraphSpec, Side } from '../../graphs/types.ts';
+import { validationSplit } from '../../splits/index.ts';
+import type { FitInput, FitOutput } from '../types.ts';
+import { runLoop, type BatchItemHooks, type LoopResult, type Probe } from './loop.ts';
+import type { FactorModel } from './model.ts';
+import type { RecipeParams, SgmcParams } from './params.ts';
+import { SpectralModel } from './spectral.ts';
+import { VertexModel } from './vertex.ts';
+
+/**
+ * `FitInput` plus an optional test-cell probe: the runner may pass one that scores the test cells of a candidate
+ * X (drugs x targets); the method then reports the best value over its evaluation points as `optimistic_*` in
+ * `info` (best-on-test early stopping: optimistic by construction, never the main number).
+ */
+export interface ProbedFitInput extends FitInput {
+  probe?: Probe;
+}
+
+function checkBatch(inputs: readonly FitInput[]): { m: number; n: number; engine: Engine } {
+  if (!inputs.length) throw new RangeError('no inputs to fit');
+  const { rows: m, cols: n } = inputs[0].Y;
+  for (const [i, x] of inputs.entries()) {
+    if (x.Y.rows !== m || x.Y.cols !== n || x.W.rows !== m || x.W.cols !== n) {
+      throw new RangeError(`input ${i}: Y/W are ${x.Y.rows}x${x.Y.cols}/${x.W.rows}x${x.W.cols}, expected ${m}x${n}`);
+    }
+    if (x.engine !== inputs[0].engine) throw new RangeError('batched inputs must share one engine');
+  }
+  return { m, n, engine: inputs[0].engine };
+}
+
+/** true when every fold's graphs are the same (profiles 'none' or 'full'), so one basis serves the batch */
+export const graphsShared = (inputs: readonly FitInput[]): boolean =>
+  inputs.length === 1 || inputs.every((x) => x.graphs.profiles === 'none' || x.graphs.profiles === 'full');
+
+interface Prepared {
+  S: Mat[];
+  hooks: BatchItemHooks[];
+}
+
+/** masks (training minus validation cells) and loop hooks, in the model's orientation */
+function prepare(inputs: readonly FitInput[], st: { stopping: string; validationFraction: number }, transposed: boolean): Prepared {
+  const S: Mat[] = [];
+  const hooks: BatchItemHooks[] = [];
+  for (const x of inputs) {
+    const W = transposed ? transpose(x.W) : x.W;
+    const Y = transposed ? transpose(x.Y) : x.Y;
+    const h: BatchItemHooks = {};
+    let s = W;
+    if (st.stopping === 'validation') {
+      const cells: number[] = [];
+      for (let k = 0; k < W.data.length; k++) if (W.data[k] !== 0) cells.push(k);
+      const { validation } = validationSplit(Int32Array.from(cells), st.validationFraction, x.seed);
+      s = mat(W.rows, W.cols, W.data);
+      const truth = new Float64Array(validation.length);
+      validation.forEach((c, k) => {
+        s.data[c] = 0;
+        truth[k] = Y.data[c];
+      });
+      h.validation = { cells: validation, truth };
+    }
+    const probe = (x as ProbedFitInput).probe;
+    if (probe) h.probe = transposed ? (X: Mat) => probe(transpose(X)) : probe;
+    S.push(s);
+    hooks.push(h);
+  }
+  return { S, hooks };
+}
+
+function outputs(inputs: readonly FitInput[], r: LoopResult, model: FactorModel, extra: Record<string, number | string>, transposed: boolean): FitOutput[] {
+  const ran = Math.max(...r.iterations);
+  return inputs.map((_, b) => {
+    const info: Record<string, number | string> = {
+      ...extra,
+      iterations: r.iterations[b],
+      stoppedBy: r.stoppedBy[b],
+      batch: inputs.length,
+      seconds: r.seconds,
+      msPerIteration: ran > 0 ? (1000 * r.seconds) / ran : 0,
+      gflopPerIteration: model.flopsPerIteration / inputs.length / 1e9,
+    };
+    if (Number.isFinite(r.validationRmse[b])) info.validationRmse = r.validationRmse[b];
+    const opt = r.optimistic[b];
+    if (opt) for (const [k, v] of Object.entries(opt)) info[`optimistic_${k}`] = v;
+    const traces: Record<string, number[][]> = {};
+    if (r.lossTrace.length) traces.loss = r.lossTrace;
+    return { scores: transposed ? transpose(r.X[b]) : r.X[b], info, traces };
+  });
+}
+
+async function basisFor(inputs: readonly FitInput[], side: Side, spec: GraphSpec, k: number | null, shared: boolean): Promise<Eigen[]> {
+  const get = (x: FitInput): Promise<Eigen> => x.graphs.eigenbasis(side, spec, k ?? undefined);
+  return shared ? [await get(inputs[0])] : Promise.all(inputs.map(get));
+}
+
+function checkDim(name: string, v: number, max: number | null): void {
+  if (max !== null && v > max) throw new InputError(`${name} = ${v} exceeds ${max}`, { field: name });
+}
+
+/** SGMC, SGMC-Z, FM and DMF (identity bases) on a batch of folds. */
+export async function fitSpectralBatch(
+  inputs: readonly FitInput[],
+  p: SgmcParams,
+  variant: 'sgmc' | 'sgmc-z',
+  extraInfo: Record<string, number | string> = {},
+): Promise<FitOutput[]> {
+  const { m, n, engine } = checkBatch(inputs);
+  const shared = graphsShared(inputs);
+  checkDim(`${variant}.p`, p.p ?? 0, m);
+  checkDim(`${variant}.q`, p.q ?? 0, n);
+  const rowSpec = p.rowGraph ?? p.graph;
+  const colSpec = p.colGraph ?? p.graph;
+  const rows = p.rowBasis === 'graph' ? await basisFor(inputs, 'rows', rowSpec, p.p, shared) : null;
+  const cols = p.colBasis === 'graph' ? await basisFor(inputs, 'cols', colSpec, p.q, shared) : null;
+  const pp = rows ? rows[0].vectors.cols : m;
+  const qq = cols ? cols[0].vectors.cols : n;
+  const pi = p.pInner ?? pp;
+  const qi = p.qInner ?? qq;
+  const s = 10 ** -p.alpha;
+  const { S, hooks } = prepare(inputs, p, false);
+  let C = eye(pi, qi, s);
+  if (p.cInit === 'zero') C = mat(pi, qi);
+  if (p.cInit === 'toy') {
+    // the authors' toy variant: C = 0 except C_11 = phi_1^T M psi_1 (first fold's data)
+    C = mat(pi, qi);
+    const M = inputs[0].Y;
+    let v = 0;
+    for (let i = 0; i < m; i++) {
+      const a = rows ? rows[0].vectors.data[i * pp] : i === 0 ? 1 : 0;
+      if (a === 0) continue;
+      for (let j = 0; j < n; j++) v += a * M.data[i * n + j] * S[0].data[i * n + j] * (cols ? cols[0].vectors.data[j * qq] : j === 0 ? 1 : 0);
+    }
+    C.data[0] = v;
+  }
+  const pick = <T>(xs: T[] | null, f: (x: T) => unknown): any => (xs ? (xs.length === 1 ? f(xs[0]) : xs.map(f)) : null);
+  let filters: { p: number[]; q: number[] } | undefined;
+  if (variant === 'sgmc-z') {
+    const widths = (max: number, skip: number): number[] => {
+      const w: number[] = [];
+      for (let k = 1; k <= max; k += skip) w.push(k);
+      if (w[w.length - 1] !== max) w.push(max);
+      return w;
+    };
+    filters = { p: widths(pi, p.pSkip), q: widths(qi, p.qSkip) };
+  }
+  const model = new SpectralModel(engine, {
+    batch: inputs.length,
+    phi: pick(rows, (e: Eigen) => e.vectors),
+    psi: pick(cols, (e: Eigen) => e.vectors),
+    lambdaR: pick(rows, (e: Eigen) => e.values),
+    lambdaC: pick(cols, (e: Eigen) => e.values),
+    M: inputs.map((x) => x.Y),
+    S,
+    muR: rows ? p.muR : 0,
+    muC: cols ? p.muC : 0,
+    rhoR: rows ? p.rhoR : 0,
+    rhoC: cols ? p.rhoC : 0,
+    init: { P: eye(pp, pi, p.train.P ? s : 1), C, Q: eye(qq, qi, p.train.Q ? s : 1) }, // fixed factors: I (FM)
+    train: p.train,
+    filters,
+  });
+  try {
+    const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
+    const r = runLoop(engine, model, { kind: p.optimizer, lr: p.lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery }, hooks, progress);
+    return outputs(inputs, r, model, { ...extraInfo, p: pp, q: qq, pInner: pi, qInner: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1 }, false);
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * The authors' DTI recipe on a batch of folds: rows = targets, columns = drugs (the pipeline's drugs x targets
+ * matrices are transposed here and the scores transposed back), X = A Z B with k = kFactor x #targets, every
+ * factor initScale x rectangular identity, loss over all non-test cells + mu (tr(X^T Lr X) + tr(X Lc X^T)),
+ * full-batch gradient descent; scores are X after `scoreAt` updates (the published run's remaining iterations
+ * cannot change them and are not run).
+ */
+export async function fitRecipeBatch(inputs: readonly FitInput[], p: RecipeParams): Promise<FitOutput[]> {
+  const { m, n, engine } = checkBatch(inputs);
+  if (p.scoreAt > p.iterations) throw new InputError(`scoreAt ${p.scoreAt} is after the last iteration ${p.iterations}`, { field: 'sgmc-dti-recipe.scoreAt' });
+  const shared = graphsShared(inputs);
+  const lap = (side: Side): Mat | Mat[] => (shared ? inputs[0].graphs.laplacian(side, p.graph) : inputs.map((x) => x.graphs.laplacian(side, p.graph)));
+  const r = n; // targets
+  const c = m; // drugs
+  const k = Math.max(1, Math.round(p.kFactor * r));
+  const { S, hooks } = prepare(inputs, { stopping: 'fixed', validationFraction: 0.05 }, true);
+  const model = new VertexModel(engine, {
+    batch: inputs.length,
+    Lr: lap('cols'),
+    Lc: lap('rows'),
+    M: inputs.map((x) => transpose(x.Y)),
+    S,
+    muR: p.mu,
+    muC: p.mu,
+    init: { A: eye(r, k, p.initScale), Z: eye(k, k, p.initScale), B: eye(k, c, p.initScale) },
+  });
+  try {
+    const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
+    const every = hooks.some((h) => h.probe) ? Math.max(1, Math.round(p.scoreAt / 50)) : p.scoreAt;
+    const res = runLoop(engine, model, { kind: 'gd', lr: p.lr }, { mode: 'fixed', iterations: p.scoreAt, tol: 0, evalEvery: every }, hooks, progress);
+    return outputs(inputs, res, model, { k, scoreAt: p.scoreAt, publishedIterations: p.iterations, sharedBases: shared ? 1 : 0 }, true);
+  } finally {
+    model.dispose();
+  }
+}
