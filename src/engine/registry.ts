@@ -10,6 +10,7 @@
 import type { Engine, EngineInfo, EngineOptions } from './types.ts';
 import { JsEngine } from './js.ts';
 import { createNativeEngine } from './native.ts';
+import { createTfjsEngine } from './tfjs.ts';
 
 export interface EngineFactory {
   name: string;
@@ -29,6 +30,12 @@ export function registerEngine(f: EngineFactory): void {
 }
 
 registerEngine({ name: 'native', priority: 10, create: (o) => createNativeEngine(o) });
+registerEngine({
+  name: 'tfjs',
+  priority: 20,
+  create: (o) => createTfjsEngine(o),
+  acceptAsDefault: (e) => e.backend !== 'tfjs-cpu',
+});
 registerEngine({ name: 'js', priority: 100, create: async (o) => new JsEngine(o) });
 
 export const engineNames = (): string[] => [...factories.keys()];

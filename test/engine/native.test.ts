@@ -1,0 +1,63 @@
+/**
+ * The native addon itself: it must be built on CI (process.env.CI set => a missing addon FAILS), it checks shapes and
+ * buffer lengths instead of reading out of bounds, and it exposes thread control and its OpenBLAS configuration.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadAddon } from '../../src/engine/native.ts';
+import { getEngine } from '../../src/engine/registry.ts';
+import { nativeStatus, randMat, ref } from './fixtures.ts';
+
+const status = nativeStatus();
+const skip = !status.ok && !process.env.CI ? `native addon not built here: ${status.why}` : false;
+
+test('native addon loads (required when CI is set)', { skip }, () => {
+  assert.ok(status.ok, status.why);
+});
+
+test('native: thread control and provenance', { skip }, async () => {
+  const e = await getEngine('native', { threads: 1 });
+  const b = loadAddon();
+  assert.equal(b.getThreads(), 1);
+  assert.match(e.backend, /^openblas [\d.]+ \S+, 1 thread$/);
+  const v = e.versions!();
+  assert.match(v.openblas, /OpenBLAS \d+\.\d+/);
+  assert.equal(v.threads, '1');
+  const e2 = await getEngine('native', { threads: 2 });
+  assert.equal(b.getThreads(), 2);
+  assert.match(e2.backend, /2 threads/);
+  await assert.rejects(getEngine('native', { threads: 0 }), /threads must be/);
+  b.setThreads(1);
+});
+
+test('native: bad shapes and short buffers throw instead of touching memory', { skip }, () => {
+  const b = loadAddon();
+  const A = new Float64Array(6);
+  const B = new Float64Array(6);
+  const C = new Float64Array(3);
+  assert.throws(() => b.gemmBatch(false, false, 2, 2, 3, 1, A, 0, B, 0, 0, C, 1), /C has 3 elements, needs 4/);
+  assert.throws(() => b.gemmBatch(false, false, 2, 3, 3, 1, A, 0, B, 0, 0, new Float64Array(6), 1), /B has 6/);
+  assert.throws(() => b.gemmBatch(false, false, 2, 2, 3, 1, A, 6, B, 0, 0, new Float64Array(8), 2), /A has 6/);
+  assert.throws(() => b.gemmBatch(false, false, 2, 2, 3, 1, new Float32Array(6), 0, B, 0, 0, new Float64Array(4), 1), /dtype/);
+  assert.throws(() => b.gemmBatch(false, false, -1, 2, 3, 1, A, 0, B, 0, 0, C, 1), /integer >= 0/);
+  assert.throws(() => b.syevd(3, new Float64Array(8), new Float64Array(3)), /A has 8/);
+  assert.throws(() => b.syevd(2, new Float32Array(4) as unknown as Float64Array, new Float64Array(2)), /Float64Array/);
+  assert.throws(() => b.posv(2, 1, new Float64Array([1, 2, 2, 1]), new Float64Array(2)), /not positive definite/);
+  assert.throws(() => b.qr(2, 3, new Float64Array(6)), /m >= n/);
+});
+
+test('native: 3-D x 2-D broadcast product (one tall gemm) with transB equals per-item products', { skip }, async () => {
+  const e = await getEngine('native', { dtype: 'float64' });
+  const items = [0, 1, 2].map((q) => randMat(4, 5, 50 + q));
+  const w = randMat(3, 5, 60);
+  const out = e.downloadBatch(e.matmul(e.uploadBatch(items), e.upload(w), { transB: true }));
+  out.forEach((m, q) => assert.ok(ref.diff(m, ref.matmul(items[q], w, false, true)) < 1e-12));
+});
+
+test('native: tensors of the other dtype are converted', { skip }, async () => {
+  const e32 = await getEngine('native', { dtype: 'float32' });
+  const e64 = await getEngine('native', { dtype: 'float64' });
+  const a = randMat(3, 4, 1);
+  const p = e32.download(e32.matmul(e64.upload(a), e64.upload(a), { transB: true }));
+  assert.ok(ref.diff(p, ref.matmul(a, a, false, true)) < 1e-5);
+});
