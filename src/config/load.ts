@@ -214,7 +214,8 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
   }
   if (errors.length) throw new InputErrors('invalid configuration:', errors);
   const outdir = resolve(cwd, c.outdir ?? `outputs/${c.name}`);
-  return { ...(c as unknown as Config), methods, outdir };
+  const { $comment: _c, $schema: _s, ...rest } = c as unknown as Config & { $comment?: string; $schema?: string };
+  return { ...rest, methods, outdir };
 }
 
 /** The profile mode a config implies. */

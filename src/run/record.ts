@@ -22,7 +22,13 @@ export interface TaskRecord {
     fold: number;
     method: string;
     methodVersion: string;
+    /** registered method name, when `method` is a user label that differs from it */
+    methodName?: string;
     params: Record<string, unknown>;
+    /** preset the parameters started from */
+    preset?: string | null;
+    /** seed given to the method */
+    seed?: number;
     /** protocol name: 'leak-free' or 'published' (or a user name) and the profile mode it implies */
     protocol: string;
     profiles: ProfileMode;

@@ -1,0 +1,162 @@
+/**
+ * The `dti` command: one subcommand per stage (fetch, splits, graphs, run, report, predict) and `all`.
+ * Exit codes: 0 success, 1 failed tasks or an internal error, 2 invalid input (config, data, flags) or a busy outdir.
+ */
+import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { InputError, InputErrors, isUserError } from '../core/errors.ts';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
+import { executorNames } from '../executors/all.ts';
+import { loadDeps, loadPlugins, type RunDeps } from '../run/deps.ts';
+import { lockOutdir } from '../run/lock.ts';
+import { createProgress, type Progress } from '../run/progress.ts';
+import {
+  fetchStage, graphsStage, loadDatasets, preflight, reportStage, runStage, splitsStage, writeConfigInfo, type StageContext,
+} from '../run/stages.ts';
+import { runTaskFromList } from './task.ts';
+import { addConfigOptions, flagsToConfig } from './options.ts';
+
+export type StageName = 'fetch' | 'splits' | 'graphs' | 'run' | 'report' | 'predict' | 'all';
+
+const STAGES: { name: StageName; summary: string }[] = [
+  { name: 'fetch', summary: 'download and verify the datasets (cache, mirrors, bundled copies)' },
+  { name: 'splits', summary: 'make (or import) the cross-validation folds and write them to <outdir>/folds/' },
+  { name: 'graphs', summary: 'check the similarity graphs and fill the eigenbasis cache' },
+  { name: 'run', summary: 'run every (dataset, setting, repetition, fold, method) task; resumable' },
+  { name: 'report', summary: 'tables and plots from the task records' },
+  { name: 'predict', summary: 'fit on all known interactions and rank new drug-target pairs' },
+  { name: 'all', summary: 'fetch, splits, graphs, run and report in one go' },
+];
+
+/** Options shared by injection in tests. */
+export interface MainOptions {
+  deps?: RunDeps;
+  progress?: Progress;
+  stdout?: (s: string) => void;
+  stderr?: (s: string) => void;
+}
+
+export function resolveConfig(o: Record<string, unknown>): Config {
+  const { layer, bareFolds } = flagsToConfig(o);
+  const config = loadConfig({
+    profile: o.profile as string | undefined,
+    configFile: o.config as string | undefined,
+    overrides: layer,
+    executors: executorNames(),
+  });
+  if (bareFolds.length) {
+    if (config.datasets.length !== 1 || bareFolds.length > 1) {
+      throw new InputErrors('invalid configuration:', [
+        new InputError(`--folds ${bareFolds[0]}: a bare fold file needs exactly one dataset`, {
+          field: 'cv.foldFiles',
+          hint: 'use --folds dataset[:setting]=FILE',
+        }),
+      ]);
+    }
+    config.cv.foldFiles[config.datasets[0]] = resolve(bareFolds[0]);
+  }
+  return config;
+}
+
+async function runStageCommand(stage: StageName, o: Record<string, unknown>, mo: MainOptions): Promise<number> {
+  const config = resolveConfig(o);
+  const out = mo.stdout ?? ((s: string) => process.stdout.write(s));
+  if (o.printConfig) {
+    out(JSON.stringify(config, null, 2) + '\n');
+    return 0;
+  }
+  const deps = mo.deps ?? (await loadDeps());
+  const progress = mo.progress ?? createProgress({ quiet: Boolean(o.quiet) });
+  const ctx: StageContext = { config, deps, progress };
+  if (stage === 'run' || stage === 'all' || stage === 'graphs' || stage === 'report') await preflight(ctx);
+  else await loadPlugins(config.plugins);
+  const release = await lockOutdir(config.outdir);
+  try {
+    await writeConfigInfo(config);
+    const want = (s: StageName): boolean => stage === s || stage === 'all';
+    if (want('fetch')) await fetchStage(ctx);
+    if (want('splits')) await splitsStage(ctx);
+    if (want('graphs')) await graphsStage(ctx);
+    let failed = 0;
+    if (want('run')) {
+      const s = await runStage(ctx);
+      failed = s.failed.length;
+      progress.log(`[run] ${s.total} task(s): ${s.skipped} reused, ${s.done} computed, ${failed} failed`);
+      for (const f of s.failed) progress.log(`[run] FAILED ${f.task.id}: ${f.error.split('\n')[0]}`);
+    }
+    if (want('report')) await reportStage(ctx);
+    if (stage === 'predict') await predictStage(ctx, o);
+    if (stage === 'fetch' || stage === 'splits') await loadDatasets(ctx);
+    return failed ? 1 : 0;
+  } finally {
+    await release();
+  }
+}
+
+async function predictStage(ctx: StageContext, o: Record<string, unknown>): Promise<void> {
+  const file = resolve(import.meta.dirname ?? '.', '../predict/index.ts');
+  if (!existsSync(file)) throw new Error('the predict module (src/predict/index.ts) is not available in this checkout');
+  const mod = (await import(pathToFileURL(file).href)) as {
+    predictStage?: (ctx: StageContext, opts: Record<string, unknown>) => Promise<unknown>;
+  };
+  if (!mod.predictStage) throw new Error('src/predict/index.ts does not export predictStage(ctx, opts)');
+  await mod.predictStage(ctx, o);
+}
+
+export function buildProgram(mo: MainOptions, setCode: (c: number) => void): Command {
+  const program = new Command('dti')
+    .description('Drug-target interaction prediction by spectral geometric matrix completion: fetch -> splits -> graphs -> run -> report')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => (mo.stdout ?? ((x: string) => process.stdout.write(x)))(s),
+      writeErr: (s) => (mo.stderr ?? ((x: string) => process.stderr.write(x)))(s),
+    });
+  for (const s of STAGES) {
+    const cmd = addConfigOptions(new Command(s.name).description(s.summary))
+      .exitOverride()
+      .configureOutput({
+        writeOut: (x) => (mo.stdout ?? ((y: string) => process.stdout.write(y)))(x),
+        writeErr: (x) => (mo.stderr ?? ((y: string) => process.stderr.write(y)))(x),
+      });
+    if (s.name === 'predict') {
+      cmd.option('--method <name>', 'method to fit (default: the first configured)').option('--top <n>', 'pairs to list per dataset', '100');
+    }
+    cmd.action(async (opts: Record<string, unknown>) => setCode(await runStageCommand(s.name, opts, mo)));
+    program.addCommand(cmd);
+  }
+  program.addCommand(
+    new Command('_task')
+      .description('run one task of a task-list file (used by the slurm executor)')
+      .requiredOption('--list <file>', 'task list (JSON array of task specs)')
+      .requiredOption('--index <n>', 'index in the list')
+      .exitOverride()
+      .action(async (opts: { list: string; index: string }) => setCode(await runTaskFromList(opts.list, Number(opts.index), mo.deps))),
+    { hidden: true },
+  );
+  return program;
+}
+
+export async function main(argv: string[], mo: MainOptions = {}): Promise<number> {
+  let code = 0;
+  const err = mo.stderr ?? ((s: string) => process.stderr.write(s));
+  const program = buildProgram(mo, (c) => (code = c));
+  if (argv.length === 0) argv = ['--help'];
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version' ? 0 : 2;
+    }
+    if (isUserError(e)) {
+      err(`error: ${(e as Error).message}\n`);
+      return 2;
+    }
+    err(`error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  }
+}

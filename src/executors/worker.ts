@@ -1,0 +1,47 @@
+/**
+ * A task worker process (forked by the local executor through tsx). It runs one task at a time on request and
+ * answers over IPC; datasets, folds and engines stay cached between tasks. A crash of this process fails only the
+ * task it was running.
+ */
+import { loadDeps, loadPlugins } from '../run/deps.ts';
+import { TaskContext, runTask } from '../run/execute.ts';
+import type { TaskSpec } from '../run/task.ts';
+
+export type ToWorker = { type: 'task'; spec: TaskSpec } | { type: 'exit' };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; id: string; fraction: number }
+  | { type: 'done'; id: string; record: unknown }
+  | { type: 'error'; id: string; error: string };
+
+const send = (m: FromWorker): void => {
+  process.send?.(m);
+};
+
+let ctx: TaskContext | undefined;
+
+async function handle(spec: TaskSpec): Promise<void> {
+  try {
+    await loadPlugins(spec.plugins);
+    ctx ??= new TaskContext(await loadDeps());
+    let last = 0;
+    const rec = await runTask(spec, ctx, (f) => {
+      const now = Date.now();
+      if (now - last > 500) {
+        last = now;
+        send({ type: 'progress', id: spec.id, fraction: f });
+      }
+    });
+    send({ type: 'done', id: spec.id, record: rec });
+  } catch (e) {
+    const err = e as Error;
+    send({ type: 'error', id: spec.id, error: err?.stack ?? String(e) });
+  }
+}
+
+process.on('message', (m: ToWorker) => {
+  if (m.type === 'task') void handle(m.spec);
+  else if (m.type === 'exit') process.exit(0);
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });

@@ -1,0 +1,95 @@
+/**
+ * What the run stage needs from the other modules, behind one interface so the runner can be tested with a toy
+ * method or dataset. `loadDeps()` binds the real modules; modules that may be absent on a partial checkout
+ * (datasets, report, the method list) are imported lazily so the rest still works.
+ */
+import { existsSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Dataset } from '../datasets/types.ts';
+import type { FoldSet, Setting } from '../splits/types.ts';
+import type { Mat } from '../core/matrix.ts';
+import type { Fold } from '../splits/types.ts';
+import type { Engine, EngineOptions } from '../engine/types.ts';
+import type { GraphProvider, GraphProviderInput } from '../graphs/types.ts';
+import type { Method } from '../methods/types.ts';
+import type { FoldMetrics, TaskRecord } from './record.ts';
+import { makeFolds, readFolds, writeFolds, trainingView } from '../splits/index.ts';
+import { createGraphProvider } from '../graphs/provider.ts';
+import { scoreTestCells } from '../metrics/index.ts';
+import { getEngine } from '../engine/registry.ts';
+import { getMethod, methodNames } from '../methods/registry.ts';
+import { loadDataset, fetchDataset, datasetNames } from '../datasets/index.ts';
+
+export interface DataOptions {
+  cacheDir?: string;
+  mirror?: string;
+  offline?: boolean;
+  log?: (m: string) => void;
+}
+
+export interface RunDeps {
+  loadDataset(ref: string, opts: DataOptions): Promise<Dataset>;
+  fetchDataset(ref: string, opts: DataOptions): Promise<unknown>;
+  datasetNames(): string[];
+  makeFolds(setting: Setting, rows: number, cols: number, opts: { repetitions?: number; folds?: number; seeds?: number[] }): FoldSet;
+  writeFolds(path: string, set: FoldSet): Promise<void>;
+  readFolds(path: string, expect?: { rows: number; cols: number; setting?: Setting }): Promise<FoldSet>;
+  trainingView(Y: Mat, fold: Fold): { Y: Mat; W: Mat };
+  createGraphProvider(input: GraphProviderInput): GraphProvider;
+  scoreTestCells(scores: Mat, truth: Mat, testCells: Int32Array, kind: 'dti' | 'ratings'): FoldMetrics;
+  getEngine(name?: string, opts?: EngineOptions): Promise<Engine>;
+  getMethod(name: string): Method<Record<string, unknown>>;
+  methodNames(): string[];
+  buildReport?(records: TaskRecord[], outDir: string, opts?: Record<string, unknown>): Promise<string[]>;
+}
+
+const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Import a module of this repository if it exists (paths relative to src/). */
+async function optionalImport<T>(rel: string): Promise<T | undefined> {
+  const file = resolve(srcDir, rel);
+  if (!existsSync(file)) return undefined;
+  return (await import(pathToFileURL(file).href)) as T;
+}
+
+let methodsLoaded: Promise<void> | undefined;
+
+/** Import src/methods/all.ts (every method registers itself) once per process. */
+export function loadAllMethods(): Promise<void> {
+  methodsLoaded ??= optionalImport('methods/all.ts').then(() => undefined);
+  return methodsLoaded;
+}
+
+/** Import user plugin modules (e.g. files that register extra methods), once each. */
+const pluginsDone = new Set<string>();
+export async function loadPlugins(paths: string[]): Promise<void> {
+  for (const p of paths) {
+    const abs = resolve(p);
+    if (pluginsDone.has(abs)) continue;
+    pluginsDone.add(abs);
+    await import(pathToFileURL(abs).href);
+  }
+}
+
+type ReportModule = { buildReport(records: TaskRecord[], outDir: string, opts?: Record<string, unknown>): Promise<string[]> };
+
+export async function loadDeps(): Promise<RunDeps> {
+  await loadAllMethods();
+  const report = await optionalImport<ReportModule>('report/index.ts');
+  return {
+    loadDataset,
+    fetchDataset,
+    datasetNames,
+    makeFolds,
+    writeFolds,
+    readFolds,
+    trainingView,
+    createGraphProvider,
+    scoreTestCells,
+    getEngine,
+    getMethod,
+    methodNames,
+    buildReport: report ? (r, d, o) => report.buildReport(r, d, o) : undefined,
+  };
+}

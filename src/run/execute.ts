@@ -1,0 +1,164 @@
+/**
+ * Running one task: load the dataset and fold (cached per process), build the training view and the fold's graph
+ * provider under the task's protocol, fit the method, score the test cells, write the record (and predictions).
+ */
+import { join } from 'node:path';
+import type { Dataset } from '../datasets/types.ts';
+import type { FoldSet, Fold } from '../splits/types.ts';
+import type { Engine } from '../engine/types.ts';
+import type { Mat } from '../core/matrix.ts';
+import type { RunDeps } from './deps.ts';
+import type { TaskRecord } from './record.ts';
+import type { TaskSpec } from './task.ts';
+import { graphCacheDir, predictionsRel, recordFile } from './task.ts';
+import { writeRecord } from './records.ts';
+import { writePredictions } from './predictions.ts';
+import { hashValue } from '../core/hash.ts';
+
+/** Per-process caches so a worker loads each dataset, fold file and engine once. */
+export class TaskContext {
+  private datasets = new Map<string, Promise<Dataset>>();
+  private foldSets = new Map<string, Promise<FoldSet>>();
+  private engines = new Map<string, Promise<Engine>>();
+  constructor(readonly deps: RunDeps) {}
+
+  dataset(spec: TaskSpec): Promise<Dataset> {
+    const k = spec.datasetRef;
+    let p = this.datasets.get(k);
+    if (!p) {
+      p = this.deps.loadDataset(k, {
+        cacheDir: spec.data.cacheDir ?? undefined,
+        mirror: spec.data.mirror ?? undefined,
+        offline: spec.data.offline,
+      });
+      p.catch(() => this.datasets.delete(k));
+      this.datasets.set(k, p);
+    }
+    return p;
+  }
+
+  async fold(spec: TaskSpec, ds: Dataset): Promise<Fold> {
+    let p = this.foldSets.get(spec.foldsFile);
+    const { rows, cols } = dims(ds);
+    if (!p) {
+      p = this.deps.readFolds(spec.foldsFile, { rows, cols, setting: spec.setting });
+      p.catch(() => this.foldSets.delete(spec.foldsFile));
+      this.foldSets.set(spec.foldsFile, p);
+    }
+    const set = await p;
+    const f = set.folds.find((x) => x.repetition === spec.repetition && x.fold === spec.fold);
+    if (!f) throw new Error(`${spec.foldsFile} has no repetition ${spec.repetition} fold ${spec.fold}`);
+    return f;
+  }
+
+  engine(spec: TaskSpec): Promise<Engine> {
+    const k = JSON.stringify(spec.engine);
+    let p = this.engines.get(k);
+    if (!p) {
+      p = this.deps.getEngine(spec.engine.name ?? undefined, {
+        dtype: spec.engine.dtype,
+        backend: spec.engine.backend ?? undefined,
+        threads: spec.engine.threads ?? undefined,
+      });
+      p.catch(() => this.engines.delete(k));
+      this.engines.set(k, p);
+    }
+    return p;
+  }
+}
+
+export const dims = (ds: Dataset): { rows: number; cols: number } =>
+  ds.kind === 'dti' ? { rows: ds.Y.rows, cols: ds.Y.cols } : { rows: ds.rows, cols: ds.cols };
+
+/** Truth matrix of a dataset (labels or ratings). */
+export const truthOf = (ds: Dataset): Mat => (ds.kind === 'dti' ? ds.Y : ds.M);
+
+/** Hash of a fold's test cells (part of the task key). */
+export const foldHash = (f: Fold): string => hashValue(f.testCells);
+
+const peakRssMb = (): number => {
+  // maxRSS is in kilobytes; it is the peak of this process so far (workers run several tasks)
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+};
+
+export async function runTask(
+  spec: TaskSpec,
+  ctx: TaskContext,
+  onProgress?: (fraction: number) => void,
+): Promise<TaskRecord> {
+  const t0 = new Date();
+  const ds = await ctx.dataset(spec);
+  const fold = await ctx.fold(spec, ds);
+  const engine = await ctx.engine(spec);
+  const truth = truthOf(ds);
+  const view = ctx.deps.trainingView(truth, fold);
+  const rowSim = ds.kind === 'dti' ? ds.drugSim : ds.rowAdjacency;
+  const colSim = ds.kind === 'dti' ? ds.targetSim : ds.colAdjacency;
+  if (!rowSim || !colSim) throw new Error(`dataset ${spec.dataset} has no row/column graphs`);
+  const graphs = ctx.deps.createGraphProvider({
+    rowSim,
+    colSim,
+    profiles: spec.profiles,
+    profileY: spec.profiles === 'train' ? view.Y : spec.profiles === 'full' ? truth : null,
+    engine,
+    cacheDir: graphCacheDir(spec.outdir),
+  });
+  const method = ctx.deps.getMethod(spec.method);
+  const out = await method.fit(
+    { Y: view.Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress },
+    spec.params,
+  );
+  if (out.scores.rows !== truth.rows || out.scores.cols !== truth.cols) {
+    throw new Error(`${spec.method} returned ${out.scores.rows} x ${out.scores.cols} scores for a ${truth.rows} x ${truth.cols} matrix`);
+  }
+  const kind = ds.kind === 'dti' ? 'dti' : 'ratings';
+  const metrics = ctx.deps.scoreTestCells(out.scores, truth, fold.testCells, kind);
+  let nPositives: number | undefined;
+  if (kind === 'dti') {
+    nPositives = 0;
+    for (const c of fold.testCells) if (truth.data[c] > 0) nPositives++;
+  }
+  let predictions: string | undefined;
+  if (spec.savePredictions) {
+    predictions = predictionsRel(spec.id);
+    await writePredictions(join(spec.outdir, predictions), out.scores, truth, fold.testCells);
+  }
+  const t1 = new Date();
+  const rec: TaskRecord = {
+    schema: 'sgmc-dti/task-result/1',
+    key: spec.key,
+    task: {
+      dataset: spec.dataset,
+      setting: spec.setting,
+      repetition: spec.repetition,
+      fold: spec.fold,
+      method: spec.label,
+      ...(spec.label !== spec.method ? { methodName: spec.method } : {}),
+      methodVersion: spec.methodVersion,
+      params: spec.params,
+      preset: spec.preset,
+      protocol: spec.protocol,
+      profiles: spec.profiles,
+      seed: spec.seed,
+    },
+    metrics: cleanMetrics(metrics),
+    nTest: fold.testCells.length,
+    ...(nPositives !== undefined ? { nPositives } : {}),
+    engine: { name: engine.name, backend: engine.backend, dtype: engine.dtype },
+    timing: { start: t0.toISOString(), end: t1.toISOString(), seconds: (t1.getTime() - t0.getTime()) / 1000, peakRssMb: peakRssMb() },
+    ...(out.info ? { info: out.info } : {}),
+    ...(predictions ? { predictions } : {}),
+  };
+  await writeRecord(recordFile(spec.outdir, spec.id), rec);
+  return rec;
+}
+
+/** Drop undefined/NaN metrics (JSON cannot hold NaN; an undefined metric is absent, not null). */
+function cleanMetrics<T extends object>(m: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (v === undefined || (typeof v === 'number' && !Number.isFinite(v))) continue;
+    out[k] = v && typeof v === 'object' ? cleanMetrics(v) : v;
+  }
+  return out as T;
+}
