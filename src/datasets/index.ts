@@ -18,6 +18,7 @@ export { registerDataset } from './registry.ts';
 export type { FetchReport, FileFetchReport, FetchAttempt, SourceKind, FetchFileSpec, FetchOptions } from './fetch.ts';
 export { fetchFiles, FetchError } from './fetch.ts';
 export { cacheRoot } from './source.ts';
+export { formatFetchReport } from './report.ts';
 
 /** True when `ref` names a manifest file rather than a registered dataset. */
 export const isManifestRef = (ref: string): boolean => ref.endsWith('.json') || ref.includes('/') || ref.includes('\\');
@@ -25,9 +26,10 @@ export const isManifestRef = (ref: string): boolean => ref.endsWith('.json') || 
 function entry(ref: string) {
   const e = getDatasetEntry(ref);
   if (!e) {
+    const close = datasetNames().filter((n) => n.toLowerCase().startsWith(ref.toLowerCase().slice(0, 2)));
     throw new InputError(`unknown dataset '${ref}'`, {
       field: 'dataset',
-      hint: `known: ${datasetNames().join(', ')}; or give the path of a dataset manifest (.json)`,
+      hint: `${close.length ? `did you mean ${close.map((n) => `'${n}'`).join(' or ')}? ` : ''}known: ${datasetNames().join(', ')}; or give the path of a dataset manifest (.json)`,
     });
   }
   return e;

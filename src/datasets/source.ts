@@ -6,6 +6,8 @@
 import { promises as fs } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { clone } from '../core/matrix.ts';
+import { stableStringify } from '../core/hash.ts';
 import type { DtiDataset } from './types.ts';
 import type { DatasetOptions } from './registry.ts';
 import { fetchFiles, effectiveMirror, type FetchReport, type FileFetchReport } from './fetch.ts';
@@ -64,9 +66,23 @@ export async function fetchManifest(r: ResolvedManifest, opts: DatasetOptions = 
   return { dataset: manifest.name, cacheDir, offline: !!opts.offline, mirror, files };
 }
 
-/** Fetches, then parses and checks the three files into a drugs x targets dataset. */
+/** Parsed datasets by content (manifest + file hashes): parsing `e` takes seconds, so do it once per process. */
+const parsed = new Map<string, DtiDataset>();
+const MEMO_SIZE = 8;
+
+function copy(d: DtiDataset): DtiDataset {
+  return {
+    ...d, drugIds: d.drugIds.slice(), targetIds: d.targetIds.slice(), Y: clone(d.Y), drugSim: clone(d.drugSim),
+    targetSim: clone(d.targetSim), checksums: { ...d.checksums }, notes: d.notes.slice(),
+  };
+}
+
+/** Fetches, then parses and checks the three files into a drugs x targets dataset (a fresh copy each call). */
 export async function loadManifest(r: ResolvedManifest, opts: DatasetOptions = {}): Promise<DtiDataset> {
   const report = await fetchManifest(r, opts);
+  const key = stableStringify({ manifest: r.manifest, files: report.files.map((f) => [f.sha256, f.integrity.name]) });
+  const hit = parsed.get(key);
+  if (hit) return copy(hit);
   const texts = await Promise.all(report.files.map((f) => fs.readFile(f.path, 'utf8')));
   const f = r.manifest.files;
   const ds = buildDtiDataset({
@@ -79,7 +95,9 @@ export async function loadManifest(r: ResolvedManifest, opts: DatasetOptions = {
     if (file.integrity.index < 0) ds.notes.push(`${file.name}: no integrity data, not verified`);
     else if (file.integrity.name !== 'verbatim') ds.notes.push(`${file.name}: matched integrity entry '${file.integrity.name}'`);
   }
-  return ds;
+  if (parsed.size >= MEMO_SIZE) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(key, ds);
+  return copy(ds);
 }
 
 export const loadManifestFile = (path: string, opts?: DatasetOptions) => loadManifest(readManifest(path), opts);

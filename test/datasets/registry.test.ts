@@ -5,6 +5,9 @@ import { datasetNames, datasetInfo, loadDataset, fetchDataset, isManifestRef } f
 import { InputError } from '../../src/core/errors.ts';
 import { mat } from '../../src/core/matrix.ts';
 
+// a mirror from the environment would change which source serves the files
+delete process.env.DTI_MIRROR;
+
 test('registerDataset: new names become loadable; duplicates and bad names throw', async () => {
   const entry = {
     name: 'toy-registry-test',
@@ -32,4 +35,19 @@ test('unknown names are user errors listing the known ones', async () => {
   await assert.rejects(loadDataset('nrr'), (e: unknown) => e instanceof InputError && /unknown dataset 'nrr'/.test(e.message) && /nr, gpcr, ic, e/.test(e.message));
   await assert.rejects(fetchDataset('nope'), InputError);
   assert.ok(isManifestRef('my.json') && isManifestRef('./d/m') && !isManifestRef('gpcr'));
+});
+
+test('formatFetchReport: one line per file with source and integrity', async () => {
+  const { formatFetchReport } = await import('../../src/datasets/index.ts');
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const cacheDir = await mkdtemp(join(tmpdir(), 'dti-rep-'));
+  const text = formatFetchReport(await fetchDataset('nr', { cacheDir, offline: true }));
+  const lines = text.split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(lines[0], /^nr: 3 files in .*yamanishi \(offline\)/);
+  assert.match(lines[1], /nr_admat_dgc\.txt\s+3\.3 KiB\s+bundled .*datasets\/yamanishi\/nr_admat_dgc\.txt\s+verbatim \(sha256, gitBlobSha1, bytes\)/);
+  assert.match(formatFetchReport(await fetchDataset('nr', { cacheDir, offline: true })).split('\n')[1], /KiB\s+cache\s+verbatim/);
+  await rm(cacheDir, { recursive: true });
 });
