@@ -15,13 +15,45 @@ export function knnMask(s: Mat, p: number): Mat {
   if (!Number.isInteger(p) || p < 0) throw new RangeError(`p-NN: p must be a non-negative integer, got ${p}`);
   const keep = Math.min(p + 1, n);
   const out = mat(n, n);
-  const idx = new Int32Array(n);
+  if (keep > 64) return knnMaskBySort(s, keep);
+  const top = new Int32Array(keep);
+  const topVal = new Float64Array(keep);
   for (let i = 0; i < n; i++) {
     const row = s.data.subarray(i * n, (i + 1) * n);
-    for (let j = 0; j < n; j++) idx[j] = j;
-    const key = (j: number): number => (Number.isNaN(row[j]) ? -Infinity : row[j]);
-    idx.sort((a, b) => key(b) - key(a) || a - b);
-    for (let r = 0; r < keep; r++) out.data[i * n + idx[r]] = 1;
+    // keep the `keep` best (value desc, index asc) in a sorted buffer; scanning j upwards, a later index
+    // displaces an earlier one only if strictly larger, which is the stable-sort tie rule
+    let size = 0;
+    for (let j = 0; j < n; j++) {
+      const v = Number.isNaN(row[j]) ? -Infinity : row[j];
+      if (size === keep && !(v > topVal[keep - 1])) continue;
+      let pos = size === keep ? keep - 1 : size++;
+      while (pos > 0 && v > topVal[pos - 1]) {
+        topVal[pos] = topVal[pos - 1];
+        top[pos] = top[pos - 1];
+        pos--;
+      }
+      topVal[pos] = v;
+      top[pos] = j;
+    }
+    for (let r = 0; r < keep; r++) out.data[i * n + top[r]] = 1;
+  }
+  return out;
+}
+
+/** Same mask by a full sort of each row (value desc, index asc); used for large p. */
+export function knnMaskBySort(s: Mat, keep: number): Mat {
+  const n = s.rows;
+  const out = mat(n, n);
+  const idx = new Int32Array(n);
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      idx[j] = j;
+      const v = s.data[i * n + j];
+      key[j] = Number.isNaN(v) ? -Infinity : v;
+    }
+    idx.sort((a, b) => (key[b] > key[a] ? 1 : key[b] < key[a] ? -1 : a - b));
+    for (let r = 0; r < Math.min(keep, n); r++) out.data[i * n + idx[r]] = 1;
   }
   return out;
 }

@@ -45,8 +45,69 @@ function selectRows(p: Mat, idx: Int32Array): Mat {
   return out;
 }
 
-/** Weighted sum of the recipe's profile similarities between the rows of `profile`. */
+/** True when every entry is 0 or 1. */
+export function isBinary(m: Mat): boolean {
+  for (let k = 0; k < m.data.length; k++) if (m.data[k] !== 0 && m.data[k] !== 1) return false;
+  return true;
+}
+
+/**
+ * The recipe's weighted profile terms for a 0/1 profile matrix, from co-occurrence counts a_ij = <p_i, p_j>
+ * (accumulated column by column over the nonzeros: profiles are sparse) and row counts s_i:
+ * cosine a/sqrt(s_i s_j); jaccard a/(s_i + s_j - a); hamming 1 - (s_i + s_j - 2a)/m;
+ * correlation (a - s_i s_j/m) / sqrt((s_i - s_i^2/m)(s_j - s_j^2/m)); same zero conventions as similarity.ts.
+ */
+export function binaryProfileTerms(profile: Mat): Mat {
+  const { rows: n, cols: m } = profile;
+  const a = new Float64Array(n * n);
+  const s = new Float64Array(n);
+  const members: number[][] = Array.from({ length: m }, () => []);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < m; k++) {
+      if (profile.data[i * m + k] !== 0) {
+        members[k].push(i);
+        s[i]++;
+      }
+    }
+  }
+  for (const col of members) {
+    for (let x = 0; x < col.length; x++) {
+      const i = col[x];
+      for (let y = x; y < col.length; y++) a[i * n + col[y]]++;
+    }
+  }
+  const w = Object.fromEntries(COMBINED_RECIPE.map((r) => [r.metric, r.weight])) as Record<ProfileMetric, number>;
+  const varOf = (c: number): number => c - (c * c) / m;
+  const clamp = (v: number): number => (v > 1 ? 1 : v < -1 ? -1 : v);
+  const out = mat(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const aij = a[i * n + j]; // upper triangle (i <= j) holds the counts
+      const si = s[i];
+      const sj = s[j];
+      const union = si + sj - aij;
+      const cos = si > 0 && sj > 0 ? clamp(aij / Math.sqrt(si * sj)) : 0;
+      const jac = union > 0 ? aij / union : 0;
+      const ham = m > 0 ? 1 - (si + sj - 2 * aij) / m : 0;
+      const vi = varOf(si);
+      const vj = varOf(sj);
+      const corr = vi > 0 && vj > 0 ? clamp((aij - (si * sj) / m) / Math.sqrt(vi * vj)) : 0;
+      const v = w.correlation * corr + w.cosine * cos + w.jaccard * jac + w.hamming * ham;
+      out.data[i * n + j] = v;
+      out.data[j * n + i] = v;
+    }
+  }
+  return out;
+}
+
+/** Weighted sum of the recipe's profile similarities between the rows of `profile` (0/1 fast path when binary). */
 export function profileTerms(profile: Mat): Mat {
+  if (isBinary(profile)) return binaryProfileTerms(profile);
+  return profileTermsGeneric(profile);
+}
+
+/** The same by the general metric functions of similarity.ts (any real-valued profiles). */
+export function profileTermsGeneric(profile: Mat): Mat {
   const n = profile.rows;
   const out = mat(n, n);
   for (const { metric, weight } of COMBINED_RECIPE) {

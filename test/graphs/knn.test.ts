@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asymmetry, fromRows, get, mat } from '../../src/core/matrix.ts';
-import { knnMask, knnSparsify } from '../../src/graphs/knn.ts';
+import { knnMask, knnMaskBySort, knnSparsify } from '../../src/graphs/knn.ts';
 import { randomSim } from './fixtures.ts';
 
 test('p-NN mask: p+1 entries per row, symmetrised mask in {0, 1/2, 1}, W = N o S', () => {
@@ -56,4 +56,19 @@ test('p-NN ties are broken by column index (stable descending sort)', () => {
   }
   assert.throws(() => knnMask(S, -1), /non-negative integer/);
   assert.throws(() => knnMask(mat(2, 3), 1), /square/);
+});
+
+test('p-NN buffer selection agrees with the full-sort reference (ties, NaN, -Infinity)', () => {
+  const n = 40;
+  const S = randomSim(n, 17);
+  for (let k = 0; k < S.data.length; k++) S.data[k] = Math.round(S.data[k] * 4) / 4; // many ties
+  S.data[3] = NaN;
+  S.data[n + 7] = -Infinity;
+  for (const p of [0, 1, 3, 10, 39]) {
+    const fast = knnMask(S, p);
+    const ref = knnMaskBySort(S, p + 1);
+    assert.deepEqual(Array.from(fast.data), Array.from(ref.data), `p=${p}`);
+  }
+  const big = randomSim(80, 2);
+  assert.deepEqual(Array.from(knnMask(big, 70).data), Array.from(knnMaskBySort(big, 71).data));
 });

@@ -106,3 +106,24 @@ test('cold rows: chemical-only keeps 14 x chemical similarity; naive uses zero-p
   close(get(N, 2, 2), 1 + 1, 'N[2,2] (only Hamming defined)');
   close(get(N, 0, 1), get(C, 0, 1), 'naive and chemical-only agree on warm pairs');
 });
+
+test('binary fast path of the profile terms equals the general metric functions', async () => {
+  const { binaryProfileTerms, profileTermsGeneric, isBinary } = await import('../../src/graphs/profiles.ts');
+  const { randomBinary } = await import('./fixtures.ts');
+  for (const [n, m, density, seed] of [
+    [4, 3, 0.5, 1],
+    [30, 17, 0.1, 2],
+    [25, 40, 0.6, 3],
+    [12, 5, 0.02, 4], // several empty rows
+  ] as const) {
+    const Pm = randomBinary(n, m, density, seed);
+    Pm.data.fill(1, 0, m); // a constant all-ones row
+    assert.ok(isBinary(Pm));
+    const fast = binaryProfileTerms(Pm);
+    const slow = profileTermsGeneric(Pm);
+    for (let k = 0; k < fast.data.length; k++) assert.ok(Math.abs(fast.data[k] - slow.data[k]) < 1e-12, `n=${n} entry ${k}`);
+  }
+  assert.ok(!isBinary(fromRows([[0, 0.5]])));
+  const hand = binaryProfileTerms(P);
+  close(get(hand, 0, 1), 4 * -0.5 + 4 * 0.5 + 4 / 3 + 1 / 3, 'hand example (0,1)');
+});
