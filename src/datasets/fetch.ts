@@ -40,8 +40,10 @@ export interface FetchOptions {
   offline?: boolean;
   /** extra attempts per URL after the first (default 3) */
   retries?: number;
-  /** per-request timeout covering headers and body, ms (default 60000) */
+  /** per-request idle timeout, ms: longest wait for the answer to start or for the next chunk (default 60000) */
   timeoutMs?: number;
+  /** refuse answers larger than this when the integrity entries give no sizes (default 4 GiB) */
+  maxBytes?: number;
   /** first backoff delay, doubled after each failed attempt (default 500 ms) */
   backoffMs?: number;
   /** files fetched at once (default 3) */
@@ -122,19 +124,56 @@ class HttpStatusError extends Error {
   }
 }
 
-/** One GET with a timeout that covers the whole body. */
-async function httpGet(url: string, timeoutMs: number): Promise<Uint8Array> {
+class TooLargeError extends Error {}
+
+/**
+ * One GET. The request fails when the answer does not start, or its body stalls, for `timeoutMs`
+ * (an idle timeout: a slow but steady download of a large file is not cut off), or when it exceeds `maxBytes`.
+ */
+async function httpGet(url: string, timeoutMs: number, maxBytes: number): Promise<Uint8Array> {
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => ctl.abort(), timeoutMs);
+  };
+  arm();
   try {
     const res = await fetch(url, { signal: ctl.signal, redirect: 'follow' });
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
       throw new HttpStatusError(res.status, url);
     }
-    return new Uint8Array(await res.arrayBuffer());
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new TooLargeError(`answer of ${declared} bytes exceeds the expected size (${maxBytes} bytes)`);
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    if (res.body) {
+      const reader = res.body.getReader();
+      for (;;) {
+        arm();
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw new TooLargeError(`answer exceeds the expected size (${maxBytes} bytes)`);
+        }
+        chunks.push(value);
+      }
+    }
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.byteLength;
+    }
+    return out;
   } catch (e) {
-    if (ctl.signal.aborted) throw new Error(`timed out after ${timeoutMs} ms`);
+    if (ctl.signal.aborted) throw new Error(`timed out: no data for ${timeoutMs} ms`);
     throw e;
   } finally {
     clearTimeout(timer);
@@ -150,7 +189,7 @@ function describe(e: unknown): string {
 
 /** Permanent answers: retrying the same URL will not help. */
 const permanent = (e: unknown): boolean =>
-  e instanceof HttpStatusError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
+  e instanceof TooLargeError || (e instanceof HttpStatusError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429);
 
 /** Failures that say the host cannot be reached at all (later files skip that host). */
 const hostDown = (e: unknown): boolean => {
@@ -201,13 +240,15 @@ async function fromUrl(spec: FetchFileSpec, url: string, source: SourceKind, att
     return null;
   }
   const { retries, timeoutMs, backoffMs } = ctx.opts;
+  const sizes = spec.integrity.map((e) => e.bytes);
+  const maxBytes = sizes.length && sizes.every((b) => b !== undefined) ? Math.max(...(sizes as number[])) : ctx.opts.maxBytes ?? 2 ** 32;
   let requests = 0;
   let last: unknown;
   for (let k = 0; k <= retries; k++) {
     if (k > 0) await sleep(backoffMs * 2 ** (k - 1));
     requests++;
     try {
-      const data = await httpGet(url, timeoutMs);
+      const data = await httpGet(url, timeoutMs, maxBytes);
       // a checksum mismatch is an answer, not a transient failure: no retry of the same URL
       return await accept(spec, data, source, url, attempts, requests, ctx);
     } catch (e) {

@@ -27,6 +27,7 @@ async function listing(dir: string): Promise<string[]> {
 
 describe('fetchFiles against local HTTP servers', () => {
   let good: TestServer, bad: TestServer, hang: TestServer, missing: TestServer, flaky: TestServer, other: TestServer;
+  let stall: TestServer, pad: TestServer;
   const saved = process.env.DTI_MIRROR;
   before(async () => {
     delete process.env.DTI_MIRROR;
@@ -36,10 +37,12 @@ describe('fetchFiles against local HTTP servers', () => {
     hang = await startServer(yamanishiDir, { kind: 'hang' });
     missing = await startServer(yamanishiDir, { kind: 'status', status: 404 });
     flaky = await startServer(yamanishiDir, { kind: 'flaky', failures: 2, status: 503 });
+    stall = await startServer(yamanishiDir, { kind: 'stall' });
+    pad = await startServer(yamanishiDir, { kind: 'pad', extra: 100_000 });
   });
   after(async () => {
     if (saved !== undefined) process.env.DTI_MIRROR = saved;
-    await Promise.all([good, other, bad, hang, missing, flaky].map((s) => s.close()));
+    await Promise.all([good, other, bad, hang, missing, flaky, stall, pad].map((s) => s.close()));
   });
 
   test('downloads, verifies, caches; a second fetch downloads nothing', async () => {
@@ -94,6 +97,27 @@ describe('fetchFiles against local HTTP servers', () => {
     assert.match(r[1].attempts[0].error ?? '', /skipped: host .* unreachable/);
     assert.equal(hang.hits.get(`/${NR[1]}`) ?? 0, 0);
     assert.equal(good.total() - before, 2);
+    await rm(cacheDir, { recursive: true });
+  });
+
+  test('a body that stalls half-way times out; nothing is kept', async () => {
+    const cacheDir = await tmp();
+    const n = NR[1];
+    await assert.rejects(
+      fetchFiles([await specFor(n, [`${stall.url}/${n}`])], { cacheDir, retries: 1, timeoutMs: 300, backoffMs: 5 }),
+      (e: unknown) => e instanceof FetchError && /timed out: no data for 300 ms/.test(e.message) && e.attempts[0].requests === 2,
+    );
+    assert.deepEqual(await listing(cacheDir), []);
+    await rm(cacheDir, { recursive: true });
+  });
+
+  test('an answer larger than every accepted size is cut off, not retried; the next source serves', async () => {
+    const cacheDir = await tmp();
+    const n = NR[0];
+    const [r] = await fetchFiles([await specFor(n, [`${pad.url}/${n}`, `${good.url}/${n}`])], { cacheDir, ...quick });
+    assert.match(r.attempts[0].error ?? '', /exceeds the expected size \(3393 bytes\)/);
+    assert.equal(r.attempts[0].requests, 1);
+    assert.equal(r.location, `${good.url}/${n}`);
     await rm(cacheDir, { recursive: true });
   });
 

@@ -8,6 +8,8 @@ export type Mode =
   | { kind: 'static' }
   | { kind: 'corrupt' } // flips the first byte of every file
   | { kind: 'hang' } // accepts the request, never answers
+  | { kind: 'stall' } // sends the headers and half the body, then nothing more
+  | { kind: 'pad'; extra: number } // appends bytes to every file (no content-length header)
   | { kind: 'status'; status: number } // always this status
   | { kind: 'flaky'; failures: number; status: number }; // `failures` errors per path, then the file
 
@@ -39,6 +41,18 @@ export async function startServer(root: string, mode: Mode): Promise<TestServer>
     try {
       const data = await readFile(join(root, rel));
       if (mode.kind === 'corrupt' && data.length) data[0] ^= 0xff;
+      if (mode.kind === 'stall') {
+        hanging.add(res);
+        res.writeHead(200, { 'content-length': data.length });
+        res.write(data.subarray(0, data.length >> 1));
+        return;
+      }
+      if (mode.kind === 'pad') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write(data);
+        res.end(Buffer.alloc(mode.extra, 32));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': data.length }).end(data);
     } catch {
       res.writeHead(404).end('not found');
