@@ -61,18 +61,27 @@ export function solveRows(engine: Engine, { F, W, E, R }: RowSolveInput): Mat {
   const corrections = assembleCorrections(engine, F, list);
   const X = mat(m, k);
   list.forEach((g, gi) => {
-    const G = mat(k, k, base.data);
+    // G = F^T F + E - F^T diag(1 - W_i) F, written into the correction's buffer when there is one
     const C = corrections[gi];
-    if (C) for (let q = 0; q < k * k; q++) G.data[q] -= C.data[q];
+    let G: Mat;
+    if (C) {
+      for (let q = 0; q < k * k; q++) C.data[q] = base.data[q] - C.data[q];
+      G = C;
+    } else {
+      G = base;
+    }
     symmetrizeInPlace(G);
-    const rhs = mat(k, g.rows.length);
-    g.rows.forEach((row, c) => {
-      for (let q = 0; q < k; q++) rhs.data[q * g.rows.length + c] = R.data[row * k + q];
-    });
+    const nr = g.rows.length;
+    const rhs = mat(k, nr);
+    for (let c = 0; c < nr; c++) {
+      const off = g.rows[c] * k;
+      for (let q = 0; q < k; q++) rhs.data[q * nr + c] = R.data[off + q];
+    }
     const sol = engine.solveSPD(G, rhs);
-    g.rows.forEach((row, c) => {
-      for (let q = 0; q < k; q++) X.data[row * k + q] = sol.data[q * g.rows.length + c];
-    });
+    for (let c = 0; c < nr; c++) {
+      const off = g.rows[c] * k;
+      for (let q = 0; q < k; q++) X.data[off + q] = sol.data[q * nr + c];
+    }
   });
   return X;
 }

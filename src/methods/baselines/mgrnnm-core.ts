@@ -100,17 +100,22 @@ export function mgrnnmXStep(
   o: Pick<MgrnnmOptions, 'innerIterations' | 'tol' | 'alpha' | 'svt'>,
   rankHint = 0,
 ): { X: Mat; inner: number; rank: number; svdCalls: number } {
-  const { Y, W, nu1, nu2, lambda } = pr;
-  const size = Y.data.length;
+  const { nu1, nu2, lambda } = pr;
+  const y = pr.Y.data;
+  const w = pr.W.data;
+  const z = Z.data;
+  const v = V.data;
+  const size = y.length;
   const tau = lambda / (2 * o.alpha);
-  let X = mat(Y.rows, Y.cols);
+  let X = mat(pr.Y.rows, pr.Y.cols);
+  // ||y - M x|| of the stacked operator [P_W; sqrt(nu1) I; sqrt(nu2) I]
   const residualNorm = (x: Float64Array): number => {
     let s = 0;
     for (let q = 0; q < size; q++) {
-      const a = Y.data[q] - x[q];
-      const b = Z.data[q] - x[q];
-      const c = V.data[q] - x[q];
-      s += W.data[q] * a * a + nu1 * b * b + nu2 * c * c;
+      const a = y[q] - x[q];
+      const b = z[q] - x[q];
+      const c = v[q] - x[q];
+      s += w[q] * a * a + nu1 * b * b + nu2 * c * c;
     }
     return Math.sqrt(s);
   };
@@ -118,26 +123,28 @@ export function mgrnnmXStep(
   let rank = rankHint;
   let inner = 0;
   let svdCalls = 0;
-  const Bm = mat(Y.rows, Y.cols);
+  const Bm = mat(pr.Y.rows, pr.Y.cols);
+  const bm = Bm.data;
   const step = 1 / o.alpha;
   for (let it = 0; it < o.innerIterations; it++) {
     inner++;
     const fPrev = fCur;
     const x = X.data;
     for (let q = 0; q < size; q++) {
-      const g = W.data[q] * (Y.data[q] - x[q]) + nu1 * (Z.data[q] - x[q]) + nu2 * (V.data[q] - x[q]);
-      Bm.data[q] = x[q] + step * g;
+      const xq = x[q];
+      bm[q] = xq + step * (w[q] * (y[q] - xq) + nu1 * (z[q] - xq) + nu2 * (v[q] - xq));
     }
     const r = svt(engine, Bm, tau, o.svt, rank);
     svdCalls += r.calls;
     rank = r.rank;
     X = r.X;
+    const xn = X.data;
     let l1 = 0;
     for (let q = 0; q < size; q++) {
-      if (X.data[q] < 0) X.data[q] = 0;
-      l1 += X.data[q];
+      if (xn[q] < 0) xn[q] = 0;
+      l1 += xn[q];
     }
-    fCur = residualNorm(X.data) + lambda * l1;
+    fCur = residualNorm(xn) + lambda * l1;
     if (Math.abs(fCur - fPrev) / Math.abs(fCur + fPrev) < o.tol) break;
   }
   return { X, inner, rank, svdCalls };

@@ -57,45 +57,58 @@ function reconstruct(engine: Engine, d: Svd, tau: number, rank: number, rows: nu
 }
 
 function svtGram(engine: Engine, B: Mat, tau: number): SvtResult {
-  const wide = B.cols > B.rows;
-  // G on the smaller side: rows <= cols -> B B^T (m x m), else B^T B (n x n)
-  const G = wide || B.rows === B.cols ? mm(engine, B, B, { transB: true }) : mm(engine, B, B, { transA: true });
+  // G on the smaller side: rows <= cols -> B B^T (m x m), else B^T B (n x n); B is uploaded once
+  const left = B.rows <= B.cols;
+  const tB = engine.upload(B);
+  const tG = engine.matmul(tB, tB, left ? { transB: true } : { transA: true });
+  const G = engine.download(tG);
+  engine.dispose(tG);
   const n = G.rows;
+  const g = G.data;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const v = 0.5 * (G.data[i * n + j] + G.data[j * n + i]);
-      G.data[i * n + j] = v;
-      G.data[j * n + i] = v;
+      const v = 0.5 * (g[i * n + j] + g[j * n + i]);
+      g[i * n + j] = v;
+      g[j * n + i] = v;
     }
   }
   const { values, vectors } = engine.eigh(G);
   // eigenvalues ascending: the kept ones are at the end
-  const keep: number[] = [];
-  for (let c = n - 1; c >= 0; c--) {
-    const s = Math.sqrt(Math.max(0, values[c]));
-    if (s > tau) keep.push(c);
-    else break;
+  let rank = 0;
+  while (rank < n && Math.sqrt(Math.max(0, values[n - 1 - rank])) > tau) rank++;
+  if (rank === 0) {
+    engine.dispose(tB);
+    return { X: mat(B.rows, B.cols), rank: 0, computed: n, calls: 1 };
   }
-  const rank = keep.length;
-  if (rank === 0) return { X: mat(B.rows, B.cols), rank: 0, computed: n, calls: 1 };
   const Uk = mat(n, rank);
   const Ug = mat(n, rank);
-  keep.forEach((c, q) => {
-    const s = Math.sqrt(values[c]);
-    const g = (s - tau) / s;
+  const vec = vectors.data;
+  const nv = vectors.cols;
+  for (let q = 0; q < rank; q++) {
+    const c = n - 1 - q;
+    const sv = Math.sqrt(values[c]);
+    const f = (sv - tau) / sv;
     for (let i = 0; i < n; i++) {
-      const u = vectors.data[i * n + c];
+      const u = vec[i * nv + c];
       Uk.data[i * rank + q] = u;
-      Ug.data[i * rank + q] = u * g;
+      Ug.data[i * rank + q] = u * f;
     }
-  });
-  let X: Mat;
-  if (wide || B.rows === B.cols) {
+  }
+  const tUk = engine.upload(Uk);
+  const tUg = engine.upload(Ug);
+  let tX;
+  if (left) {
     // X = Ug (Uk^T B)
-    X = mm(engine, Ug, mm(engine, Uk, B, { transA: true }));
+    const tP = engine.matmul(tUk, tB, { transA: true });
+    tX = engine.matmul(tUg, tP);
+    engine.dispose(tP);
   } else {
     // X = (B Uk) Ug^T
-    X = mm(engine, mm(engine, B, Uk), Ug, { transB: true });
+    const tP = engine.matmul(tB, tUk);
+    tX = engine.matmul(tP, tUg, { transB: true });
+    engine.dispose(tP);
   }
+  const X = engine.download(tX);
+  engine.dispose(tB, tUk, tUg, tX);
   return { X, rank, computed: n, calls: 1 };
 }
