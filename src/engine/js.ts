@@ -21,7 +21,7 @@ export class JsEngine extends HostEngine {
     const B = this.T(b);
     const s = productShape(A.shape, B.shape, opts);
     const { m, n, k } = s;
-    const out = this.make(s.outShape);
+    const out = this.make(s.outShape, true);
     const [, ac] = A.shape.slice(-2);
     const [, bc] = B.shape.slice(-2);
     const x = A.data;

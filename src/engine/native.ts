@@ -90,7 +90,7 @@ export class NativeEngine extends HostEngine {
     const A = this.T(a);
     const B = this.T(b);
     const s = productShape(A.shape, B.shape, opts);
-    const out = this.make(s.outShape);
+    const out = this.make(s.outShape, s.k === 0);
     const x = this.asDtype(A.data);
     const y = this.asDtype(B.data);
     const ta = !!opts.transA;

@@ -196,6 +196,7 @@ export class TfjsEngine implements Engine {
     const B = this.T(b);
     const s = productShape(A.shape, B.shape, opts);
     const tf = this.use();
+    if (s.k === 0) return tf.zeros(s.outShape, 'float32'); // tfjs-wasm leaves such products uninitialised
     const explicit = this.tfBackend !== 'tensorflow';
     return tf.tidy(() => {
       // wasm (and cpu) run transposed products through a slow path: transpose explicitly instead

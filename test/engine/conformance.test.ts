@@ -45,6 +45,24 @@ for (const c of engineCases()) {
       e.dispose(z, i);
     });
 
+    test('dispose: disposed tensors are rejected; recycled memory gives clean zeros, eye and products', () => {
+      const big = randMat(40, 50, 3);
+      for (let round = 0; round < 3; round++) {
+        const x = e.upload(big);
+        const y = e.scale(x, 2);
+        e.dispose(x, y, x);
+        assert.throws(() => e.download(y), /disposed/);
+        const z = e.zeros(40, 50);
+        assert.ok(e.download(z).data.every((v) => v === 0), 'zeros after reuse');
+        const i = e.eye(40, 50, 3);
+        assert.deepEqual(e.download(i), eyeMat(40, 50, 3));
+        const [a0, b0] = [e.upload(randMat(40, 0, 1)), e.upload(randMat(0, 50, 1))];
+        const p = e.matmul(a0, b0);
+        assert.ok(e.download(p).data.every((v) => v === 0), 'empty inner dimension gives zeros');
+        e.dispose(z, i, p, a0, b0);
+      }
+    });
+
     test('uploadBatch/downloadBatch keep order and shape', () => {
       const ms = slice3(2, 3, 4, 10);
       const b = e.uploadBatch(ms);
