@@ -128,6 +128,7 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
 
   return {
     profiles,
+    coldRows: defaultCold,
     similarity: (side, spec) => similarityN(side, norm({ ...spec, laplacian: 'combinatorial' })),
     adjacency: (side, spec) => adjacencyN(side, norm(spec)),
     laplacian: (side, spec) => laplacianN(side, norm(spec)),

@@ -33,6 +33,8 @@ export type Side = 'rows' | 'cols';
  */
 export interface GraphProvider {
   readonly profiles: ProfileMode;
+  /** the provider's default cold-row handling (specs may override it); record it with `profiles` */
+  readonly coldRows?: ColdRows;
   /** adjacency W after symmetrisation, profile combination and p-NN sparsification */
   adjacency(side: Side, spec: GraphSpec): Mat;
   /** the similarity matrix before sparsification (raw, symmetrised and/or profile-combined per spec) */

@@ -97,6 +97,8 @@ test('cold-row choice: provider default and per-spec override', () => {
   const chem = mk().similarity('rows', { combineProfiles: true });
   const naive = mk('naive').similarity('rows', { combineProfiles: true });
   const override = mk('naive').similarity('rows', { combineProfiles: true, coldRows: 'chemical-only' });
+  assert.equal(mk().coldRows, 'chemical-only');
+  assert.equal(mk('naive').coldRows, 'naive');
   assert.ok(same(chem, override));
   assert.ok(!same(chem, naive));
   const cold = fold.testRows![0];
