@@ -277,6 +277,8 @@ export async function renderSpec(spec: Record<string, unknown>, scale = 2): Prom
       return (isBold ? bold : regular).width(str, typeof item.fontSize === 'number' ? item.fontSize : 11);
     };
   }
+  // clip-path/gradient ids count up per process: reset them so the same spec always gives the same SVG
+  (vega as unknown as { resetSVGDefIds?: () => void }).resetSVGDefIds?.();
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   let svg: string;
   try {

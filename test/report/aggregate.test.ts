@@ -1,0 +1,170 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { groupRecords, summarize, metricOf, sampleStd, canonicalName, compareMethods } from '../../src/report/aggregate.ts';
+import { markBest, toCsv, toLatex, toMarkdown, toJson, texEscape, type Table } from '../../src/report/render.ts';
+import { dtiTable, recsysTable, wilcoxonTable } from '../../src/report/tables.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { record, dtiRecords, recsysRecords } from './fixtures.ts';
+
+const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `expected ${b}, got ${a}`);
+
+const hand = () =>
+  [
+    [0, 0, 0.1],
+    [0, 1, 0.3],
+    [1, 0, 0.5],
+    [1, 1, 0.7],
+  ].map(([rep, fold, v]) => record({ dataset: 'e', setting: 'CVS1', method: 'sgmc', repetition: rep, fold }, { rmse: v, auc: 1 - v }));
+
+test('summarize: repetition and fold conventions on a hand example', () => {
+  const recs = hand();
+  const r = summarize(recs, metricOf('rmse'), 'repetition')!;
+  close(r.mean, 0.4);
+  close(r.std, Math.sqrt(0.08)); // rep means 0.2, 0.6
+  assert.equal(r.n, 2);
+  assert.deepEqual(r.units.map((u) => u.unit), [0, 1]);
+  const f = summarize(recs, metricOf('rmse'), 'fold')!;
+  close(f.mean, 0.4);
+  close(f.std, Math.sqrt(0.02)); // fold means 0.3, 0.5
+  assert.equal(summarize(recs, metricOf('aupr')), undefined);
+  close(sampleStd([1, 2, 3, 4]), Math.sqrt(5 / 3));
+  assert.ok(Number.isNaN(sampleStd([1])));
+});
+
+test('summarize: folds without a metric are skipped and counted', () => {
+  const recs = hand();
+  delete recs[1].metrics.auc;
+  const s = summarize(recs, metricOf('auc'))!;
+  assert.equal(s.missing, 1);
+  assert.equal(s.tasks, 3);
+  close(s.mean, (0.9 + (0.5 + 0.3) / 2) / 2);
+});
+
+test('groupRecords: duplicates and malformed records are input errors', () => {
+  const recs = hand();
+  assert.throws(() => groupRecords([...recs, { ...recs[0], key: 'other' }]), (e: unknown) => e instanceof InputError && /two records/.test(e.message));
+  const bad = hand();
+  (bad[2].metrics as { rmse: number }).rmse = NaN;
+  assert.throws(() => groupRecords(bad), /metrics\.rmse/);
+  const noSetting = hand();
+  (noSetting[0].task as { setting?: string }).setting = '';
+  assert.throws(() => groupRecords(noSetting), /task\.setting/);
+});
+
+test('groupRecords: variants of one method in one cell get distinct labels; kinds detected', () => {
+  const a = hand();
+  const b = hand().map((r) => ({ ...r, key: r.key + 'b', task: { ...r.task, params: { lr: 2 } } }));
+  const gs = groupRecords([...a, ...b, ...recsysRecords()]);
+  const labels = gs.filter((g) => g.dataset === 'e').map((g) => g.label);
+  assert.equal(new Set(labels).size, 2);
+  assert.ok(labels.every((l) => l.startsWith('sgmc #')));
+  assert.ok(gs.filter((g) => g.dataset === 'douban').every((g) => g.kind === 'ratings'));
+  assert.ok(gs.filter((g) => g.dataset === 'e').every((g) => g.kind === 'dti'));
+});
+
+test('markBest: max for AUC-like, min for RMSE, ties at 4 decimals all marked, lone values not marked', () => {
+  const row = () => [{ text: 'x' }, { text: '', mean: 0.91231 }, { text: '', mean: 0.91234 }, { text: '', mean: 0.5 }];
+  const hi = row();
+  markBest(hi, [1, 2, 3], true);
+  assert.deepEqual(hi.map((c) => !!(c as { best?: boolean }).best), [false, true, true, false]);
+  const lo = row();
+  markBest(lo, [1, 2, 3], false);
+  assert.deepEqual(lo.map((c) => !!(c as { best?: boolean }).best), [false, false, false, true]);
+  const lone = [{ text: '', mean: 0.3 }, { text: '—' }];
+  markBest(lone, [0, 1], true);
+  assert.equal((lone[0] as { best?: boolean }).best, undefined);
+});
+
+test('dtiTable: Table 6 layout, method order, best marked per row, optimistic kept apart', () => {
+  const gs = groupRecords(dtiRecords({ reps: 3, folds: 4 }));
+  const t = dtiTable('leak-free', 'leak-free', 'train', gs, 'repetition')!;
+  assert.deepEqual(t.columns.map((c) => c.label), ['dataset', 'setting', 'metric', 'mgrnnm', 'grmf', 'sgmc']);
+  assert.equal(t.rows.length, 2 * 3 * 3);
+  assert.deepEqual(t.rows.slice(0, 3).map((r) => r.slice(0, 3).map((c) => c.text)), [
+    ['e', 'CVS1', 'AUC'],
+    ['e', 'CVS1', 'AUPR'],
+    ['e', 'CVS1', 'RMSE'],
+  ]);
+  for (const row of t.rows) {
+    const vals = row.slice(3).map((c) => c.mean!);
+    const metric = row[2].text;
+    const want = metric === 'RMSE' ? Math.min(...vals) : Math.max(...vals);
+    row.slice(3).forEach((c) => assert.equal(!!c.best, c.mean === want, `${row.map((x) => x.text).join(' ')}`));
+    assert.equal(row[5].best, true); // the fixture makes sgmc best everywhere
+  }
+  assert.ok(t.notes.some((n) => /per repetition the mean over its folds/.test(n)));
+  assert.equal(t.meta.aggregation, 'repetition');
+  const o = dtiTable('leak-free', 'leak-free', 'train', gs, 'fold', true)!;
+  assert.equal(o.id, 'optimistic-dti-leak-free');
+  assert.ok(/OPTIMISTIC/.test(o.title));
+  assert.ok(o.rows.every((r) => r[2].text === 'RMSE')); // the fixture has optimistic RMSE only
+  assert.ok(o.rows.every((r) => r[3].text === '—' && r[5].mean !== undefined));
+  // optimistic numbers never enter the main table
+  const mainSgmc = t.rows.filter((r) => r[2].text === 'RMSE').map((r) => r[5].mean!);
+  const optSgmc = o.rows.map((r) => r[5].mean!);
+  mainSgmc.forEach((v, i) => close(v - optSgmc[i], 0.01, 1e-9));
+});
+
+test('recsysTable: one row per dataset, lowest RMSE marked', () => {
+  const gs = groupRecords(recsysRecords());
+  const t = recsysTable('leak-free', 'leak-free', 'train', gs, 'repetition')!;
+  assert.deepEqual(t.rows.map((r) => r[0].text), ['flixster', 'douban']);
+  for (const r of t.rows) {
+    const vals = r.slice(2).map((c) => c.mean!);
+    assert.equal(r.slice(2).find((c) => c.best)!.mean, Math.min(...vals));
+  }
+  assert.equal(dtiTable('x', 'x', 'train', gs, 'repetition'), undefined);
+});
+
+test('wilcoxonTable: a consistent difference is significant after Holm; identical methods are not', () => {
+  const recs = [];
+  for (let rep = 0; rep < 5; rep++) {
+    for (let fold = 0; fold < 10; fold++) {
+      const base = 0.8 + 0.01 * Math.sin(rep * 10 + fold);
+      recs.push(record({ dataset: 'e', setting: 'CVS1', method: 'a', repetition: rep, fold }, { auc: base + 0.02, aupr: base, rmse: 0.1 }));
+      recs.push(record({ dataset: 'e', setting: 'CVS1', method: 'b', repetition: rep, fold }, { auc: base, aupr: base, rmse: 0.1 }));
+    }
+  }
+  const t = wilcoxonTable('p', 'p', 'train', groupRecords(recs))!;
+  const auc = t.rows.find((r) => r[2].text === 'AUC')!;
+  assert.equal(auc[5].mean, 50);
+  assert.ok(auc[10].mean! < 1e-10);
+  assert.equal(auc[11].text, 'a');
+  assert.equal(auc[12].text, 'yes');
+  const aupr = t.rows.find((r) => r[2].text === 'AUPR')!;
+  assert.ok(Number.isNaN(aupr[9].mean!)); // all differences zero
+  assert.equal(aupr[12].text, 'no');
+});
+
+test('renderers: escaping and formats', () => {
+  const t: Table = {
+    id: 't',
+    title: 'T_1 & co',
+    meta: { protocol: 'leak-free' },
+    notes: ['a note'],
+    columns: [
+      { label: 'name', kind: 'text' },
+      { label: 'm|x', kind: 'stat' },
+    ],
+    rows: [[{ text: 'a,"b"' }, { text: '0.5000 ± 0.1000', mean: 0.5, std: 0.1, n: 5, best: true }]],
+  };
+  const csv = toCsv(t);
+  assert.equal(csv, 'protocol,name,m|x mean,m|x std,m|x n,best\nleak-free,"a,""b""",0.5,0.1,5,m|x\n');
+  const md = toMarkdown(t);
+  assert.ok(md.includes('| name | m\\|x |'));
+  assert.ok(md.includes('**0.5000 ± 0.1000**'));
+  const tex = toLatex(t);
+  assert.ok(tex.includes('\\textbf{0.5000 $\\pm$ 0.1000}'));
+  assert.ok(tex.includes('T\\_1 \\& co'));
+  assert.equal(texEscape('50% $x_1$ {a}'), '50\\% \\$x\\_1\\$ \\{a\\}');
+  const js = JSON.parse(toJson(t));
+  assert.deepEqual(js.rows[0]['m|x'], { mean: 0.5, std: 0.1, n: 5, best: true });
+});
+
+test('canonical names and method order', () => {
+  assert.equal(canonicalName('Es'), 'e');
+  assert.equal(canonicalName('GPCRs'), 'gpcr');
+  assert.equal(canonicalName('synthetic_netflix'), 'synthetic-netflix');
+  assert.equal(canonicalName('movielens'), 'ml-100k');
+  assert.deepEqual(['zz', 'sgmc', 'aa', 'mgrnnm', 'grmf'].sort(compareMethods), ['mgrnnm', 'grmf', 'sgmc', 'aa', 'zz']);
+});
