@@ -212,7 +212,10 @@ function readEdges(it: InteractionsInput, drugIndex: Map<string, number>, target
     }
     const i = drugIndex.get(fields[0]);
     if (i === undefined) {
-      throw new InputError(`unknown drug '${fields[0]}': not in the drug similarity file`, { file: it.file, line, column: 1 });
+      throw new InputError(`unknown drug '${fields[0]}': not in the drug similarity file`, {
+        file: it.file, line, column: 1,
+        hint: line === body[0].line && !it.header ? 'if this line is a header, set "header": true for the interactions file' : undefined,
+      });
     }
     const j = targetIndex.get(fields[1]);
     if (j === undefined) {

@@ -81,6 +81,10 @@ function explain(e: ErrorObject, file: string): InputError {
         `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(e.data)}`,
         { file, field: field(e.instancePath) },
       );
+    case 'false schema':
+      return new InputError(`is not allowed here`, {
+        file, field: field(e.instancePath), hint: "'urls' are only for kind 'published' (downloaded) datasets",
+      });
     case 'type':
       return new InputError(`${e.message}, got ${JSON.stringify(e.data)}`, { file, field: field(e.instancePath) });
     default:

@@ -38,11 +38,13 @@ export function readTable(text: string, file: string, delimiter: Delimiter = 'au
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,
+      relax_quotes: true,
       info: true,
     }) as { record: string[]; info: { lines: number } }[];
   } catch (e) {
-    const err = e as { message: string; lines?: number; column?: number };
-    throw new InputError(`cannot parse: ${err.message.replace(/^Invalid .*?: /, '')}`, { file, line: err.lines });
+    const err = e as { message: string; lines?: number; column?: number | string };
+    const column = typeof err.column === 'number' ? err.column + 1 : undefined;
+    throw new InputError(`cannot parse: ${err.message.replace(/^Invalid .*?: /, '')}`, { file, line: err.lines, column });
   }
   return records.map((r) => ({ line: r.info.lines, fields: r.record }));
 }
@@ -90,20 +92,20 @@ export function readLabelledMatrix(text: string, file: string, delimiter: Delimi
   const rows = readTable(text, file, delimiter);
   const delim = pickDelimiter(text, delimiter);
   const head = rows[0];
-  if (head.fields.length < 2) {
+  if (rows.length < 2) {
+    if (head.fields.length < 2) {
+      throw new InputError(`header has ${head.fields.length} field: expected an ID corner cell and column IDs`, {
+        file, line: head.line, hint: delimiterHint(firstLine(text), delim),
+      });
+    }
+    throw new InputError('no data rows after the header', { file, line: head.line });
+  }
+  // the header starts with a corner cell (empty or a label such as "drug"), or it has one field fewer than the rows
+  const offset = head.fields[0] === '' || head.fields.length !== rows[1].fields.length - 1 ? 1 : 0;
+  if (head.fields.length - offset < 1) {
     throw new InputError(`header has ${head.fields.length} field: expected an ID corner cell and column IDs`, {
       file, line: head.line, hint: delimiterHint(firstLine(text), delim),
     });
-  }
-  if (rows.length < 2) throw new InputError('no data rows after the header', { file, line: head.line });
-  // header with a corner cell (n + 1 fields, like the rows) or without one (n fields)
-  const width = rows[1].fields.length;
-  const offset = head.fields.length === width ? 1 : head.fields.length === width - 1 ? 0 : -1;
-  if (offset < 0) {
-    throw new InputError(
-      `header has ${head.fields.length} fields but line ${rows[1].line} has ${width}: expected the header to have one field (the corner) more or equal`,
-      { file, line: rows[1].line, hint: delimiterHint(firstLine(text), delim) },
-    );
   }
   const colIds = head.fields.slice(offset);
   const colColumns = colIds.map((_, j) => j + 1 + offset);
@@ -126,7 +128,7 @@ export function readLabelledMatrix(text: string, file: string, delimiter: Delimi
     const { line, fields } = rows[i + 1];
     if (fields.length !== n + 1) {
       throw new InputError(`ragged row: ${fields.length} fields, expected ${n + 1} (an ID and ${n} values)`, {
-        file, line, column: Math.min(fields.length, n + 1) + (fields.length > n + 1 ? 1 : 0),
+        file, line, column: fields.length < n + 1 ? fields.length + 1 : n + 2,
         hint: fields.length === 1 ? delimiterHint(fields[0], delim) : undefined,
       });
     }

@@ -36,7 +36,8 @@ const files = (over: Record<string, unknown> = {}) => ({
 const M = (over: Record<string, unknown> = {}, top: Record<string, unknown> = {}) => ({ name: 'bad', kind: 'user', files: files(over), ...top });
 
 const CASES: Case[] = [
-  { name: 'ragged row', files: { 'Y.tsv': '\tx\ty\na\t1\t0\nb\t0\nc\t1\t1\n' }, file: 'Y.tsv', line: 3, says: /ragged row: 2 fields, expected 3/ },
+  { name: 'ragged row', files: { 'Y.tsv': '\tx\ty\na\t1\t0\nb\t0\nc\t1\t1\n' }, file: 'Y.tsv', line: 3, column: 3, says: /ragged row: 2 fields, expected 3/ },
+  { name: 'row longer than the header', files: { 'Y.tsv': '\tx\ty\na\t1\t0\t1\nb\t0\t1\nc\t1\t1\n' }, file: 'Y.tsv', line: 2, column: 4, says: /ragged row: 4 fields, expected 3/ },
   { name: 'NaN cell', files: { 'd.tsv': drugSim.replace('0.3\t1\n', 'NaN\t1\n') }, file: 'd.tsv', line: 4, column: 3, says: /'NaN' is not a finite number/ },
   { name: 'Infinity cell', files: { 't.tsv': targetSim.replace('x\t1\t0.7', 'x\t1\tInfinity') }, file: 't.tsv', line: 2, column: 3, says: /not a finite number/ },
   { name: 'non-numeric cell', files: { 'Y.tsv': Ymat.replace('b\t0\t1', 'b\tyes\t1') }, file: 'Y.tsv', line: 3, column: 2, says: /'yes' is not a number/ },
@@ -58,6 +59,9 @@ const CASES: Case[] = [
   { name: 'edge list naming an unknown target', files: { 'e.tsv': 'a\tx\nb\tq\n' }, manifest: M({ interactions: { path: 'e.tsv', format: 'edges' } }), file: 'e.tsv', line: 2, column: 2, says: /unknown target 'q'/ },
   { name: 'edge list non-binary label', files: { 'e.tsv': 'a\tx\t1\nb\ty\t2\n' }, manifest: M({ interactions: { path: 'e.tsv', format: 'edges' } }), file: 'e.tsv', line: 2, column: 3, says: /label 2 is not binary/ },
   { name: 'edge list duplicate pair', files: { 'e.tsv': 'a\tx\nb\ty\na\tx\n' }, manifest: M({ interactions: { path: 'e.tsv', format: 'edges' } }), file: 'e.tsv', line: 3, says: /duplicate pair a - x \(also on line 1\)/ },
+  { name: 'edge list with an unflagged header line', files: { 'e.tsv': 'drug\ttarget\na\tx\n' }, manifest: M({ interactions: { path: 'e.tsv', format: 'edges' } }), file: 'e.tsv', line: 1, column: 1, says: /unknown drug 'drug'.*set "header": true/ },
+  { name: 'unclosed quote', files: { 'd.tsv': drugSim.replace('\nb\t', '\n"b\t') }, file: 'd.tsv', says: /cannot parse: Quote Not Closed/ },
+  { name: 'download URLs in a user manifest', manifest: M({ interactions: { path: 'Y.tsv', urls: ['https://example.org/Y.tsv'] } }), file: 'm.json', field: 'files.interactions.urls', says: /is not allowed here.*only for kind 'published'/ },
   { name: 'edge list with one field per line', files: { 'e.tsv': 'a x\nb y\n' }, manifest: M({ interactions: { path: 'e.tsv', format: 'edges' } }), file: 'e.tsv', line: 1, column: 2, says: /expected 2 or 3 fields/ },
   { name: 'manifest with an unknown key', manifest: M({}, { colour: 'red' }), file: 'm.json', field: 'colour', says: /unknown key 'colour'/ },
   { name: 'manifest with an unknown file key', manifest: M({ interactions: { path: 'Y.tsv', orientaton: 'targets-x-drugs' } }), file: 'm.json', field: 'files.interactions.orientaton', says: /unknown key 'orientaton'/ },

@@ -70,11 +70,11 @@ describe('user datasets', () => {
     await rm(dir, { recursive: true });
   });
 
-  test('matrix targets x drugs (transposed), columns of a similarity permuted, CRLF and BOM', async () => {
+  test('matrix targets x drugs (transposed), columns of a similarity permuted, header without corner, CRLF and BOM', async () => {
     const dir = await fixture({
       'Y.tsv': '\ufeff\ta\tb\tc\r\nx\t1\t0\t1\r\ny\t0\t1\t1\r\n',
       'd.tsv': '\tc\ta\tb\na\t0.2\t1\t0.5\nb\t0.3\t0.4\t1\nc\t1\t0.2\t0.3\n',
-      't.tsv': targetSim,
+      't.tsv': 'x\ty\nx\t1\t0.7\ny\t0.7\t1\n', // header without a corner cell
       'm.json': manifest({
         interactions: { path: 'Y.tsv', orientation: 'targets-x-drugs' },
         drugSimilarity: { path: 'd.tsv' },
