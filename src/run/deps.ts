@@ -20,6 +20,7 @@ import { scoreTestCells } from '../metrics/index.ts';
 import { getEngine } from '../engine/registry.ts';
 import { getMethod, methodNames } from '../methods/registry.ts';
 import { loadDataset, fetchDataset, datasetNames } from '../datasets/index.ts';
+import { buildReport } from '../report/index.ts';
 
 export interface DataOptions {
   cacheDir?: string;
@@ -72,11 +73,8 @@ export async function loadPlugins(paths: string[]): Promise<void> {
   }
 }
 
-type ReportModule = { buildReport(records: TaskRecord[], outDir: string, opts?: Record<string, unknown>): Promise<string[]> };
-
 export async function loadDeps(): Promise<RunDeps> {
   await loadAllMethods();
-  const report = await optionalImport<ReportModule>('report/index.ts');
   return {
     loadDataset,
     fetchDataset,
@@ -90,6 +88,6 @@ export async function loadDeps(): Promise<RunDeps> {
     getEngine,
     getMethod,
     methodNames,
-    buildReport: report ? (r, d, o) => report.buildReport(r, d, o) : undefined,
+    buildReport: (r, d, o) => buildReport(r, d, o),
   };
 }

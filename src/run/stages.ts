@@ -186,11 +186,18 @@ export async function planRun(ctx: StageContext): Promise<TaskSpec[]> {
   });
 }
 
+/** A task is complete when its record is valid with the same key (and its predictions exist, when asked for). */
+export function isComplete(t: TaskSpec): boolean {
+  const rec = readRecord(recordFile(t.outdir, t.id), t.key);
+  if (!rec) return false;
+  return !t.savePredictions || (rec.predictions !== undefined && existsSync(join(t.outdir, rec.predictions)));
+}
+
 export async function runStage(ctx: StageContext): Promise<RunSummary> {
   const c = ctx.config;
   const tasks = await planRun(ctx);
   await writeVersions(c.outdir, ctx.engine);
-  const pending = c.resume ? tasks.filter((t) => !readRecord(recordFile(c.outdir, t.id), t.key)) : tasks;
+  const pending = c.resume ? tasks.filter((t) => !isComplete(t)) : tasks;
   const skipped = tasks.length - pending.length;
   const trace = new Trace(join(infoDir(c.outdir), 'trace.tsv'));
   ctx.progress.start(tasks.length, skipped);
@@ -230,6 +237,8 @@ export async function collectRecords(ctx: StageContext): Promise<{ records: Task
   return { records, missing };
 }
 
+export const reportDir = (outdir: string): string => join(outdir, 'report');
+
 export async function reportStage(ctx: StageContext): Promise<string[]> {
   const { records, missing } = await collectRecords(ctx);
   if (missing.length) {
@@ -238,8 +247,13 @@ export async function reportStage(ctx: StageContext): Promise<string[]> {
   if (!records.length) throw new InputError('no valid records to report', { file: join(ctx.config.outdir, 'records'), hint: 'run the run stage first' });
   if (!ctx.deps.buildReport) throw new Error('the report module (src/report/index.ts) is not available in this checkout');
   const published = ctx.config.report.published ?? ctx.config.protocol === 'published';
-  const files = await ctx.deps.buildReport(records, ctx.config.outdir, { aggregation: ctx.config.report.aggregation, published });
-  ctx.progress.log(`[report] ${files.length} file(s) written under ${ctx.config.outdir}`);
+  const dir = reportDir(ctx.config.outdir);
+  const files = await ctx.deps.buildReport(records, dir, {
+    aggregation: ctx.config.report.aggregation,
+    published,
+    predictionsDir: ctx.config.outdir,
+  });
+  ctx.progress.log(`[report] ${files.length} file(s) written to ${dir}`);
   return files;
 }
 
