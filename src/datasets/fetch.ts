@@ -334,6 +334,16 @@ export async function fetchFiles(files: readonly FetchFileSpec[], options: Fetch
   const opts = { retries: 3, timeoutMs: 60_000, backoffMs: 500, ...options };
   if (!opts.cacheDir) throw new Error('fetchFiles: cacheDir is required');
   const mirror = opts.mirror ?? (process.env.DTI_MIRROR || undefined);
+  if (mirror && !isHttp(mirror)) {
+    const dir = mirror.startsWith('file://') ? fileURLToPath(mirror) : resolve(mirror);
+    const st = await fs.stat(dir).catch(() => null);
+    if (!st?.isDirectory()) {
+      throw new InputError(`mirror directory ${dir} not found`, {
+        field: opts.mirror !== undefined ? 'mirror' : 'DTI_MIRROR',
+        hint: 'give an existing directory holding the files under their names, or an http(s) base URL',
+      });
+    }
+  }
   const ctx: Ctx = { opts, mirror, deadHosts: new Set(), log: opts.log ?? (() => undefined) };
   const names = new Set<string>();
   for (const f of files) {

@@ -8,6 +8,7 @@ import { yamanishiDir } from '../helpers/paths.ts';
 import { fetchFiles, FetchError, checkName, type FetchFileSpec } from '../../src/datasets/fetch.ts';
 import { digests, matchIntegrity } from '../../src/datasets/integrity.ts';
 import { fetchDataset } from '../../src/datasets/index.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { startServer, type TestServer } from './http-server.ts';
 
 const NR = ['nr_admat_dgc.txt', 'nr_simmat_dc.txt', 'nr_simmat_dg.txt'];
@@ -163,6 +164,16 @@ describe('fetchFiles against local HTTP servers', () => {
     }
     assert.equal(other.total(), start, 'source URLs untouched when the mirror serves');
     await Promise.all([c1, c2, c3].map((d) => rm(d, { recursive: true })));
+  });
+
+  test('a mirror directory that does not exist is an error before anything is fetched', async () => {
+    const cacheDir = await tmp();
+    await assert.rejects(
+      fetchFiles([await specFor(NR[0], [`${good.url}/${NR[0]}`])], { cacheDir, mirror: join(cacheDir, 'nope'), ...quick }),
+      (e: unknown) => e instanceof InputError && /mirror directory .*nope not found/.test(e.message) && e.where.field === 'mirror',
+    );
+    assert.deepEqual(await listing(cacheDir), []);
+    await rm(cacheDir, { recursive: true });
   });
 
   test('offline: no network at all; bundled copy is the last resort; nothing usable is an error', async () => {
