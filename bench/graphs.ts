@@ -185,6 +185,23 @@ for (const name of ['nr', 'gpcr', 'ic', 'e']) {
   );
 }
 
+// skipped engines at n = 3000: an n^3 extrapolation from this run's largest measured graph, labelled as such
+for (const r of rows.filter((x) => x.graph === 'gauss3000' && x.stage === 'eigh (full)' && !Number.isFinite(x.ms))) {
+  const measured = rows
+    .filter((x) => x.engine === r.engine && x.stage === 'eigh (full)' && Number.isFinite(x.ms))
+    .sort((a, b) => b.n - a.n)[0];
+  if (measured) {
+    log({
+      graph: 'gauss3000',
+      n: r.n,
+      stage: 'eigh (full), extrapolated',
+      engine: r.engine,
+      ms: measured.ms * (r.n / measured.n) ** 3,
+      note: `estimate: ${measured.graph} (n=${measured.n}) x (n ratio)^3, not measured`,
+    });
+  }
+}
+
 // --- ratios measured in this run ---
 const ratios: { graph: string; n: number; engine: string; vs: string; speedup: number }[] = [];
 const eig = rows.filter((r) => r.stage === 'eigh (full)' && Number.isFinite(r.ms));

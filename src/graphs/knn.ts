@@ -8,14 +8,17 @@
  */
 import { mat, type Mat } from '../core/matrix.ts';
 
-/** The 0/1 mask (before symmetrisation) of the p+1 largest entries of each row. */
-export function knnMask(s: Mat, p: number): Mat {
+/**
+ * For each row, the column indices of its p+1 largest entries (row-major, `keep = min(p+1, n)` per row), in
+ * rank order.
+ */
+export function knnSelect(s: Mat, p: number): { keep: number; index: Int32Array } {
   const n = s.rows;
   if (s.cols !== n) throw new RangeError(`p-NN needs a square matrix, got ${s.rows} x ${s.cols}`);
   if (!Number.isInteger(p) || p < 0) throw new RangeError(`p-NN: p must be a non-negative integer, got ${p}`);
   const keep = Math.min(p + 1, n);
-  const out = mat(n, n);
-  if (keep > 64) return knnMaskBySort(s, keep);
+  if (keep > 64) return { keep, index: selectBySort(s, keep) };
+  const index = new Int32Array(n * keep);
   const top = new Int32Array(keep);
   const topVal = new Float64Array(keep);
   for (let i = 0; i < n; i++) {
@@ -35,15 +38,14 @@ export function knnMask(s: Mat, p: number): Mat {
       topVal[pos] = v;
       top[pos] = j;
     }
-    for (let r = 0; r < keep; r++) out.data[i * n + top[r]] = 1;
+    index.set(top, i * keep);
   }
-  return out;
+  return { keep, index };
 }
 
-/** Same mask by a full sort of each row (value desc, index asc); used for large p. */
-export function knnMaskBySort(s: Mat, keep: number): Mat {
+function selectBySort(s: Mat, keep: number): Int32Array {
   const n = s.rows;
-  const out = mat(n, n);
+  const index = new Int32Array(n * keep);
   const idx = new Int32Array(n);
   const key = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -53,20 +55,41 @@ export function knnMaskBySort(s: Mat, keep: number): Mat {
       key[j] = Number.isNaN(v) ? -Infinity : v;
     }
     idx.sort((a, b) => (key[b] > key[a] ? 1 : key[b] < key[a] ? -1 : a - b));
-    for (let r = 0; r < Math.min(keep, n); r++) out.data[i * n + idx[r]] = 1;
+    index.set(idx.subarray(0, keep), i * keep);
   }
+  return index;
+}
+
+/** The 0/1 mask (before symmetrisation) of the p+1 largest entries of each row. */
+export function knnMask(s: Mat, p: number): Mat {
+  const n = s.rows;
+  const { keep, index } = knnSelect(s, p);
+  const out = mat(n, n);
+  for (let i = 0; i < n; i++) for (let r = 0; r < keep; r++) out.data[i * n + index[i * keep + r]] = 1;
   return out;
 }
 
-/** W = ((N + N^T)/2) o S with N the p+1 mask of `knnMask`. */
+/** Same mask by a full sort of each row (value desc, index asc): the reference for tests. */
+export function knnMaskBySort(s: Mat, keep: number): Mat {
+  const n = s.rows;
+  const k = Math.min(keep, n);
+  const index = selectBySort(s, k);
+  const out = mat(n, n);
+  for (let i = 0; i < n; i++) for (let r = 0; r < k; r++) out.data[i * n + index[i * k + r]] = 1;
+  return out;
+}
+
+/** W = ((N + N^T)/2) o S with N the p+1 mask of `knnMask`: each selection (i, j) adds S_ij/2 to W_ij and
+ * S_ji/2 to W_ji. */
 export function knnSparsify(s: Mat, p: number): Mat {
   const n = s.rows;
-  const m = knnMask(s, p);
+  const { keep, index } = knnSelect(s, p);
   const w = mat(n, n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const nij = 0.5 * (m.data[i * n + j] + m.data[j * n + i]);
-      if (nij !== 0) w.data[i * n + j] = nij * s.data[i * n + j];
+    for (let r = 0; r < keep; r++) {
+      const j = index[i * keep + r];
+      w.data[i * n + j] += 0.5 * s.data[i * n + j];
+      w.data[j * n + i] += 0.5 * s.data[j * n + i];
     }
   }
   return w;

@@ -1,6 +1,6 @@
 /**
- * Graph Laplacians of a symmetric weighted adjacency W (self-loops allowed; the normalized one reads W's upper
- * triangle and mirrors it, so its output is exactly symmetric).
+ * Graph Laplacians of a symmetric weighted adjacency W (self-loops allowed). Entries are computed row by row as
+ * products that commute (r_i r_j W_ij), so the output is exactly symmetric whenever W is.
  *
  * Degrees are row sums d_i = sum_j W_ij, self-loop included (as MATLAB's `diag(sum(S))` in the reference code).
  * - combinatorial: L = D - W. A self-loop adds W_ii to D_ii and subtracts it again, so it has no effect:
@@ -49,13 +49,9 @@ export function normalizedLaplacian(w: Mat): Mat {
   for (let i = 0; i < n; i++) r[i] = d[i] > 0 ? 1 / Math.sqrt(d[i]) : 0;
   const l = mat(n, n);
   for (let i = 0; i < n; i++) {
-    l.data[i * n + i] = r[i] * (d[i] - w.data[i * n + i]) * r[i];
-    for (let j = i + 1; j < n; j++) {
-      // upper triangle mirrored: exactly symmetric output for a symmetric W
-      const v = 0 - r[i] * w.data[i * n + j] * r[j];
-      l.data[i * n + j] = v;
-      l.data[j * n + i] = v;
-    }
+    const ri = r[i];
+    for (let j = 0; j < n; j++) l.data[i * n + j] = 0 - ri * r[j] * w.data[i * n + j]; // 0 - x: no -0
+    l.data[i * n + i] = ri * ri * (d[i] - w.data[i * n + i]) + 0;
   }
   return l;
 }

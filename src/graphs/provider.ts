@@ -108,7 +108,8 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
       if (asym > 1e-12 * Math.max(1, maxAbs(w))) {
         throw new RangeError(`the ${side} adjacency is not symmetric (max |W - W^T| = ${asym}); use symmetrize: true`);
       }
-      m = laplacian(w, s.laplacian);
+      // within tolerance: make W exactly symmetric so the Laplacian is too
+      m = laplacian(asym > 0 ? symmetrize(w) : w, s.laplacian);
       lapMemo.set(key, m);
     }
     return m;
