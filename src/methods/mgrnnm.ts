@@ -25,7 +25,7 @@ export interface MgrnnmParams extends CommonParams {
   innerIterations: number;
   tol: number;
   alpha: number;
-  /** singular-value thresholding: full thin SVD, adaptive truncated SVD or Gram eigensolve (same result) */
+  /** singular-value thresholding: auto, full thin SVD, adaptive truncated SVD or Gram eigensolve (same result) */
   svt: SvtMode;
 }
 
@@ -40,7 +40,7 @@ export const MGRNNM_DEFAULTS: MgrnnmParams = {
   innerIterations: 50,
   tol: 1e-4,
   alpha: 1.1,
-  svt: 'gram',
+  svt: 'auto',
   symmetrize: true,
   combineProfiles: false,
   wknkn: null,
@@ -62,7 +62,11 @@ export const mgrnnmSchema = {
     innerIterations: { type: 'integer', minimum: 1, default: 50, description: 'proximal iterations per X-step' },
     tol: { type: 'number', minimum: 0, default: 1e-4, description: 'relative change stopping the X-step' },
     alpha: { type: 'number', exclusiveMinimum: 0, default: 1.1, description: 'inverse step of the X-step' },
-    svt: { enum: ['full', 'truncated', 'gram'], default: 'gram', description: 'how singular values are thresholded (same result)' },
+    svt: {
+      enum: ['auto', 'full', 'truncated', 'gram'],
+      default: 'auto',
+      description: 'how singular values are thresholded (same result): auto = Gram eigensolve (thin SVD below 16)',
+    },
     ...commonSchemaProperties,
   },
 } as const;

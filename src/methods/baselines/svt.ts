@@ -6,13 +6,17 @@
  * previous rank) picks the first k. `gram` works on the Gram matrix G of the smaller side (B B^T or B^T B):
  * G = U diag(s^2) U^T by `engine.eigh`, then X = U diag(max(s - tau, 0) / s) U^T B, two products and one symmetric
  * eigensolve instead of an SVD (s^2 has absolute error ~ eps s_max^2, i.e. s near tau is exact to ~eps s_max^2 / tau,
- * far below the solver's tolerances). All three give the same X up to rounding (test/methods/baselines-svt).
+ * far below the solver's tolerances). `auto` = `full` for small matrices, else `gram`. All give the same X up to
+ * rounding (test/methods/baselines-solvers.test.ts).
  */
 import { mat, type Mat } from '../../core/matrix.ts';
 import type { Engine, Svd } from '../../engine/types.ts';
 import { mm } from './linalg.ts';
 
-export type SvtMode = 'full' | 'truncated' | 'gram';
+export type SvtMode = 'auto' | 'full' | 'truncated' | 'gram';
+
+/** `auto` uses the thin SVD below this smaller dimension (less overhead) and the Gram path from it on. */
+export const AUTO_GRAM_FROM = 16;
 
 export interface SvtResult {
   X: Mat;
@@ -25,11 +29,11 @@ export interface SvtResult {
 }
 
 export function svt(engine: Engine, B: Mat, tau: number, mode: SvtMode = 'full', hint = 0): SvtResult {
-  if (mode === 'gram') return svtGram(engine, B, tau);
+  if (mode === 'gram' || (mode === 'auto' && Math.min(B.rows, B.cols) >= AUTO_GRAM_FROM)) return svtGram(engine, B, tau);
   const r = Math.min(B.rows, B.cols);
   let d: Svd;
   let calls = 1;
-  if (mode === 'full' || r <= 16) {
+  if (mode === 'full' || mode === 'auto' || r <= 16) {
     d = engine.svd(B);
   } else {
     let k = Math.min(r, Math.max(8, Math.ceil(hint * 1.25) + 4));
