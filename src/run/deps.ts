@@ -20,7 +20,6 @@ import { scoreTestCells } from '../metrics/index.ts';
 import { getEngine } from '../engine/registry.ts';
 import { getMethod, methodNames } from '../methods/registry.ts';
 import { loadDataset, fetchDataset, datasetNames } from '../datasets/index.ts';
-import { buildReport } from '../report/index.ts';
 
 export interface DataOptions {
   cacheDir?: string;
@@ -88,6 +87,7 @@ export async function loadDeps(): Promise<RunDeps> {
     getEngine,
     getMethod,
     methodNames,
-    buildReport: (r, d, o) => buildReport(r, d, o),
+    // the report pulls in vega and resvg: imported only when a report is built
+    buildReport: async (r, d, o) => (await import('../report/index.ts')).buildReport(r, d, o),
   };
 }

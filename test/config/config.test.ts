@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, configSchema, profileNames, readProfile } from '../../src/config/load.ts';
+import { compileSchema } from '../../src/config/ajv.ts';
+import { InputErrors, InputError } from '../../src/core/errors.ts';
+import { tmp } from '../orchestration/helpers.ts';
+
+const errorsOf = (f: () => unknown): InputError[] => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputErrors) return e.errors;
+    if (e instanceof InputError) return [e];
+    throw e;
+  }
+  assert.fail('expected a configuration error');
+};
+
+test('schema defaults fill an empty config; every field has a description', () => {
+  const c = loadConfig({ cwd: '/tmp/x' });
+  assert.deepEqual(c.datasets, ['nr', 'gpcr', 'ic', 'e']);
+  assert.equal(c.protocol, 'leak-free');
+  assert.equal(c.cv.repetitions, 5);
+  assert.equal(c.cv.folds, 10);
+  assert.equal(c.executor.name, 'local');
+  assert.equal(c.executor.slurm.throttle, 50);
+  assert.equal(c.resume, true);
+  assert.equal(c.outdir, '/tmp/x/outputs/default');
+  const missing: string[] = [];
+  const walk = (s: Record<string, unknown>, path: string): void => {
+    for (const [k, v] of Object.entries((s.properties as Record<string, Record<string, unknown>>) ?? {})) {
+      if (typeof v.description !== 'string' || !v.description) missing.push(`${path}${k}`);
+      walk(v, `${path}${k}.`);
+    }
+  };
+  walk(configSchema(), '');
+  assert.deepEqual(missing.filter((m) => !/^cv\.seeds\.CVS\d$/.test(m)), []);
+});
+
+test('profiles are valid configs; test and full have the agreed design', () => {
+  assert.deepEqual(profileNames(), ['default', 'full', 'test']);
+  const v = compileSchema(configSchema());
+  for (const p of profileNames()) assert.ok(v(structuredClone(readProfile(p).value)), `${p}: ${JSON.stringify(v.errors)}`);
+  const t = loadConfig({ profile: 'test' });
+  assert.deepEqual(t.datasets, ['nr']);
+  assert.equal(t.cv.repetitions, 1);
+  const f = loadConfig({ profile: 'full' });
+  assert.deepEqual([...f.datasets].sort(), ['e', 'gpcr', 'ic', 'nr']);
+  assert.deepEqual(f.methods.map((m) => m.name).sort(), ['cmf', 'grmf', 'mgrnnm', 'sgmc']);
+  assert.deepEqual([f.cv.repetitions, f.cv.folds], [5, 10]);
+  assert.deepEqual(f.settings, ['CVS1', 'CVS2', 'CVS3']);
+});
+
+test('precedence: defaults < profile < config file < flags; paths relative to their file', () => {
+  const dir = tmp('cfg');
+  mkdirSync(join(dir, 'sub'));
+  const file = join(dir, 'sub', 'c.json');
+  writeFileSync(file, JSON.stringify({ cv: { folds: 4 }, methods: ['grmf', { name: 'cmf', label: 'cmf-small', params: { k: 5 } }], outdir: 'out', plugins: ['p.ts'] }));
+  const c = loadConfig({ profile: 'test', configFile: file, overrides: { cv: { repetitions: 3 } }, cwd: dir });
+  assert.equal(c.cv.folds, 4); // file
+  assert.equal(c.cv.repetitions, 3); // flag over profile's 1
+  assert.deepEqual(c.datasets, ['nr']); // profile
+  assert.equal(c.outdir, join(dir, 'sub', 'out'));
+  assert.deepEqual(c.plugins, [join(dir, 'sub', 'p.ts')]);
+  assert.deepEqual(c.methods, [
+    { name: 'grmf', label: 'grmf', preset: null, params: {} },
+    { name: 'cmf', label: 'cmf-small', preset: null, params: { k: 5 } },
+  ]);
+});
+
+test('every violation is listed with its field path, source and a hint', () => {
+  const errs = errorsOf(() =>
+    loadConfig({
+      overrides: {
+        datasetz: ['nr'],
+        cv: { repetitions: 0, foldz: 3 },
+        protocol: 'leakfree',
+        methods: [{ name: 'grmf', parms: {} }, 3],
+        executor: { jobs: 'many' },
+      },
+    }),
+  );
+  const byField = new Map(errs.map((e) => [e.where.field, e.message]));
+  assert.match(byField.get('datasetz')!, /unknown key 'datasetz'.*did you mean 'datasets'/);
+  assert.match(byField.get('cv.foldz')!, /did you mean 'folds'/);
+  assert.match(byField.get('cv.repetitions')!, /must be >= 1/);
+  assert.match(byField.get('protocol')!, /did you mean 'leak-free'/);
+  assert.match(byField.get('methods[0].parms')!, /did you mean 'params'/);
+  assert.match(byField.get('methods[1]')!, /must be string or object, got 3/);
+  assert.match(byField.get('executor.jobs')!, /must be integer,null|must be integer/);
+  assert.equal(errs.length, 7, errs.map((e) => e.message).join('\n'));
+  assert.ok(errs.every((e) => e.message.startsWith('command line, field ')));
+});
+
+test('config file errors name the file; JSON syntax errors give line and column', () => {
+  const dir = tmp('cfg-bad');
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, '{\n  "datasets": ["nr"],\n  "cv": { "folds": 3, }\n}\n');
+  const [e] = errorsOf(() => loadConfig({ configFile: bad }));
+  assert.equal(e.where.file, bad);
+  assert.equal(e.where.line, 3);
+  assert.ok(e.where.column! > 1);
+  const wrong = join(dir, 'wrong.json');
+  writeFileSync(wrong, JSON.stringify({ settings: ['CVS4'] }));
+  const [w] = errorsOf(() => loadConfig({ configFile: wrong }));
+  assert.equal(w.where.file, wrong);
+  assert.equal(w.where.field, 'settings[0]');
+  assert.equal(errorsOf(() => loadConfig({ configFile: join(dir, 'nope.json') }))[0].where.field, 'config');
+});
+
+test('semantic checks: duplicate labels, protocol/profiles clash, folds out of range, unknown executor, profile typo', () => {
+  const errs = errorsOf(() =>
+    loadConfig({
+      overrides: {
+        methods: ['grmf', 'grmf'],
+        protocol: 'published',
+        profiles: 'train',
+        cv: { folds: 3, onlyFolds: [5], foldFiles: { gpcx: 'f.json' } },
+        datasets: ['nr'],
+        executor: { name: 'slurn' },
+      },
+      executors: ['local', 'slurm'],
+    }),
+  );
+  const fields = errs.map((e) => e.where.field).sort();
+  assert.deepEqual(fields, ['cv.foldFiles.gpcx', 'cv.onlyFolds[0]', 'executor.name', 'methods[1].label', 'profiles']);
+  assert.match(errs.find((e) => e.where.field === 'executor.name')!.message, /did you mean 'slurm'/);
+  assert.match(errorsOf(() => loadConfig({ profile: 'tset' }))[0].message, /did you mean 'test'/);
+});
+
+test('the resolved config is plain JSON (round-trips)', () => {
+  const c = loadConfig({ profile: 'default' });
+  assert.deepEqual(JSON.parse(JSON.stringify(c)), c);
+  assert.equal(JSON.parse(readFileSync(join(import.meta.dirname, '../../pipeline/profiles/default.json'), 'utf8')).name, 'default');
+});
