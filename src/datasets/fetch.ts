@@ -118,9 +118,8 @@ export function checkName(name: string): void {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 class HttpStatusError extends Error {
-  constructor(readonly status: number, url: string) {
+  constructor(readonly status: number) {
     super(`HTTP ${status}`);
-    void url;
   }
 }
 
@@ -142,7 +141,7 @@ async function httpGet(url: string, timeoutMs: number, maxBytes: number): Promis
     const res = await fetch(url, { signal: ctl.signal, redirect: 'follow' });
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
-      throw new HttpStatusError(res.status, url);
+      throw new HttpStatusError(res.status);
     }
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > maxBytes) {
@@ -221,7 +220,13 @@ async function accept(
     return null;
   }
   const path = join(ctx.opts.cacheDir, spec.name);
-  await writeFileAtomic(path, data);
+  try {
+    await writeFileAtomic(path, data);
+  } catch (e) {
+    throw new InputError(`cannot write to the dataset cache (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      file: path, hint: 'point fetch.cacheDir (or env DTI_CACHE) at a writable directory',
+    });
+  }
   attempts.push({ source, location, ok: true, requests });
   ctx.log(`${spec.name}: ${d.bytes} bytes from ${source} ${location} (${m.name})`);
   return { name: spec.name, path, source, location, stored: true, ...d, integrity: m, attempts };

@@ -252,3 +252,14 @@ describe('integrity and names', () => {
     await rm(cacheDir, { recursive: true });
   });
 });
+
+test('a cache that cannot be written is a clear error', async () => {
+  const root = await tmp();
+  await writeFile(join(root, 'file'), 'not a directory');
+  const n = NR[0];
+  await assert.rejects(
+    fetchFiles([await specFor(n, [], join(yamanishiDir, n))], { cacheDir: join(root, 'file', 'cache'), offline: true }),
+    (e: unknown) => e instanceof InputError && /cannot write to the dataset cache \(ENOTDIR\)/.test(e.message),
+  );
+  await rm(root, { recursive: true });
+});
