@@ -90,7 +90,7 @@ describe('fetchFiles against local HTTP servers', () => {
     const cacheDir = await tmp();
     const specs = await Promise.all(NR.slice(0, 2).map((n) => specFor(n, [`${hang.url}/${n}`, `${good.url}/${n}`])));
     const before = good.total();
-    const r = await fetchFiles(specs, { cacheDir, retries: 1, timeoutMs: 300, backoffMs: 5, concurrency: 1 });
+    const r = await fetchFiles(specs, { cacheDir, retries: 1, timeoutMs: 1000, backoffMs: 5, concurrency: 1 });
     assert.equal(r[0].source, 'url');
     assert.equal(r[0].location, `${good.url}/${NR[0]}`);
     assert.match(r[0].attempts[0].error ?? '', /timed out/);
