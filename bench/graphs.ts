@@ -10,7 +10,7 @@
  * of an hour on this 2-core machine, so it runs only with --js-3000. Figures: bench/results/graphs.json|md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mat, symmetrize, type Mat } from '../src/core/matrix.ts';
 import { Rng } from '../src/core/rng.ts';
@@ -211,7 +211,13 @@ for (const r of eig) {
   if (base && r.engine !== ref) ratios.push({ graph: r.graph, n: r.n, engine: r.engine, vs: ref!, speedup: base.ms / r.ms });
 }
 
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, date: new Date().toISOString() };
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  node: process.version,
+  date: new Date().toISOString(),
+  loadavg: loadavg().map((x) => Number(x.toFixed(1))),
+};
 const enginesInfo = engines.map((e) => ({ name: e.name, backend: e.backend, dtype: e.dtype }));
 await writeJsonAtomic('bench/results/graphs.json', { machine, engines: enginesInfo, unavailable, p: P, rows, ratios });
 
@@ -219,7 +225,8 @@ const fmt = (x: number): string => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0
 const md = [
   '# Graph stage benchmark',
   '',
-  `Machine: ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.date}. Shared machine: timings are noisy;`,
+  `Machine: ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.date}, load average ${machine.loadavg.join(' / ')} at the end.`,
+  'Shared machine: timings are noisy;',
   'compare ratios measured in the same run. Recipe: combined profiles from the full Y, ' + `${P}-NN, symmetric normalised Laplacian.`,
   '',
   `Engines: ${enginesInfo.map((e) => `${e.name} (${e.backend})`).join(', ')}` +
