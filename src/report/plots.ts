@@ -92,8 +92,8 @@ export function curvesSpec(curves: CurveInput[], title: string): Record<string, 
   for (const c of curves) {
     const a = rocAuc(c.scores, c.labels);
     const p = averagePrecision(c.scores, c.labels);
-    const rocName = `${c.method} (AUC ${a.toFixed(3)})`;
-    const prName = `${c.method} (AP ${p.toFixed(3)})`;
+    const rocName = `${c.method} (pooled AUC ${a.toFixed(3)})`;
+    const prName = `${c.method} (pooled AP ${p.toFixed(3)})`;
     thin(rocPoints(c.scores, c.labels)).forEach((q, i) => roc.push({ series: rocName, method: c.method, i, fpr: round(q.x), tpr: round(q.y) }));
     thin(prPoints(c.scores, c.labels)).forEach((q, i) => pr.push({ series: prName, method: c.method, i, recall: round(q.x), precision: round(q.y) }));
   }
@@ -222,7 +222,7 @@ export function singularValueSpec(
 }
 
 function baseConfig(): Record<string, unknown> {
-  return { font: FONT, background: 'white', view: { stroke: '#ccc' } };
+  return { font: FONT, background: 'white', view: { stroke: '#ccc' }, axis: { labelFlush: false } };
 }
 
 /** Font files for resvg: $DTI_FONT_DIR, else DejaVu from fonts-dejavu-core; empty -> resvg loads system fonts. */

@@ -93,8 +93,8 @@ test('curve points: trapezoid ROC area = auc(); PR step area = block-rule AP', (
 test('plot specs: bad traces are rejected; curve legend carries AUC/AP', () => {
   assert.throws(() => singularValueSpec({ sgmc: [[1, NaN]] }), /singular value 1 of sgmc at checkpoint 0 is NaN/);
   const spec = curvesSpec([{ method: 'm', scores: [0.9, 0.1], labels: [1, 0] }], 't') as { hconcat: { data: { values: { series: string }[] } }[] };
-  assert.equal(spec.hconcat[0].data.values[0].series, 'm (AUC 1.000)');
-  assert.equal(spec.hconcat[1].data.values[0].series, 'm (AP 1.000)');
+  assert.equal(spec.hconcat[0].data.values[0].series, 'm (pooled AUC 1.000)');
+  assert.equal(spec.hconcat[1].data.values[0].series, 'm (pooled AP 1.000)');
 });
 
 test('predictions files: JSON and TSV, errors name file and line', async () => {
