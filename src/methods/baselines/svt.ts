@@ -101,7 +101,12 @@ function svtGram(engine: Engine, B: Mat, tau: number): SvtResult {
   const tUk = engine.upload(Uk);
   const tUg = engine.upload(Ug);
   let tX;
-  if (left) {
+  if (2 * rank > n) {
+    // high rank: M = Uk Ug^T (n x n) first, then one product with B
+    const tM = engine.matmul(tUk, tUg, { transB: true });
+    tX = left ? engine.matmul(tM, tB) : engine.matmul(tB, tM);
+    engine.dispose(tM);
+  } else if (left) {
     // X = Ug (Uk^T B)
     const tP = engine.matmul(tUk, tB, { transA: true });
     tX = engine.matmul(tUg, tP);
