@@ -28,6 +28,8 @@ export interface MatFile {
   size(name: string): [number, number];
   /** the variable as a dense matrix in MATLAB orientation */
   dense(name: string): Mat;
+  /** row-major linear indices (i * cols + j, MATLAB orientation) of the nonzero entries of a dense variable, ascending */
+  nonzeroCells(name: string): Int32Array;
   close(): void;
 }
 
@@ -117,14 +119,22 @@ export async function openMat(path: string): Promise<MatFile> {
     if (cls !== undefined && !['double', 'single', 'logical', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'].includes(String(cls))) {
       throw new InputError(`'${name}' has MATLAB class '${String(cls)}', expected a numeric matrix`, { file: path, field: name });
     }
-    const v = asFloat64(o.value, path, name);
-    // HDF5 row-major (cols x rows) = MATLAB column-major (rows x cols): element (i, j) sits at j * rows + i
-    const m = mat(rows, cols);
-    for (let j = 0; j < cols; j++) {
-      const off = j * rows;
-      for (let i = 0; i < rows; i++) m.data[i * cols + j] = v[off + i];
+    return columnMajorToMat(asFloat64(o.value, path, name), rows, cols);
+  };
+  const nonzeroCells = (name: string): Int32Array => {
+    const o = entity(name);
+    if (o instanceof h5wasm.Group) {
+      const m = dense(name);
+      const out: number[] = [];
+      for (let k = 0; k < m.data.length; k++) if (m.data[k] !== 0) out.push(k);
+      return Int32Array.from(out);
     }
-    return m;
+    const [rows, cols] = size(name);
+    const v = asFloat64(o.value, path, name);
+    const out: number[] = [];
+    // v[j * rows + i] = A(i, j)
+    for (let h = 0; h < v.length; h++) if (v[h] !== 0) out.push((h % rows) * cols + Math.floor(h / rows));
+    return Int32Array.from(out).sort();
   };
   return {
     path,
@@ -133,8 +143,27 @@ export async function openMat(path: string): Promise<MatFile> {
     isSparse,
     size,
     dense,
+    nonzeroCells,
     close: () => void f.close(),
   };
+}
+
+/** MATLAB column-major data (rows x cols) to a row-major Mat: a tiled transpose (cache-friendly for 3000 x 3000). */
+export function columnMajorToMat(v: Float64Array, rows: number, cols: number): Mat {
+  if (v.length !== rows * cols) throw new RangeError(`data length ${v.length} != ${rows} x ${cols}`);
+  const m = mat(rows, cols);
+  const T = 64;
+  for (let j0 = 0; j0 < cols; j0 += T) {
+    const j1 = Math.min(cols, j0 + T);
+    for (let i0 = 0; i0 < rows; i0 += T) {
+      const i1 = Math.min(rows, i0 + T);
+      for (let j = j0; j < j1; j++) {
+        const off = j * rows;
+        for (let i = i0; i < i1; i++) m.data[i * cols + j] = v[off + i];
+      }
+    }
+  }
+  return m;
 }
 
 /** Reads the named variables (dense, MATLAB orientation) and closes the file. */

@@ -9,7 +9,7 @@ import { sha256 } from '../../core/hash.ts';
 import { InputError } from '../../core/errors.ts';
 import type { RatingDataset } from '../types.ts';
 import { openMat } from './mat.ts';
-import { checkRatingDataset, maskCells } from './ratings.ts';
+import { checkRatingDataset } from './ratings.ts';
 
 /** Which variables of the .mat file play which role. */
 export interface MontiSpec {
@@ -62,18 +62,17 @@ export async function loadMontiMat(path: string, spec: MontiSpec): Promise<Ratin
     const trainName = spec.trainMask ?? 'Otraining';
     const testName = spec.testMask ?? 'Otest';
     const full = f.dense('M');
-    const Otr = f.dense(trainName);
-    const Ote = f.dense(testName);
     const { rows, cols } = full;
-    for (const [n, m] of [[trainName, Otr], [testName, Ote]] as const) {
-      if (m.rows !== rows || m.cols !== cols) throw new InputError(`mask is ${m.rows} x ${m.cols}, M is ${rows} x ${cols}`, { file: path, field: n });
+    for (const n of [trainName, testName]) {
+      const [r, c] = f.size(n);
+      if (r !== rows || c !== cols) throw new InputError(`mask is ${r} x ${c}, M is ${rows} x ${cols}`, { file: path, field: n });
     }
-    const train = maskCells(Otr);
-    const test = maskCells(Ote);
+    const train = f.nonzeroCells(trainName);
+    const test = f.nonzeroCells(testName);
     const M = mat(rows, cols);
-    let outside = 0;
-    for (let k = 0; k < full.data.length; k++) if (full.data[k] !== 0 && Otr.data[k] === 0 && Ote.data[k] === 0) outside++;
     for (const cells of [train, test]) for (let k = 0; k < cells.length; k++) M.data[cells[k]] = full.data[cells[k]];
+    let outside = 0;
+    for (let k = 0; k < full.data.length; k++) if (full.data[k] !== 0 && M.data[k] === 0) outside++;
     if (outside) notes.push(`M holds ${outside} ratings outside ${trainName} and ${testName} (the full synthetic matrix); they are dropped`);
     const rowAdjacency = spec.rowGraph ? cleanAdjacency(f.dense(spec.rowGraph), path, spec.rowGraph, notes) : undefined;
     const colAdjacency = spec.colGraph ? cleanAdjacency(f.dense(spec.colGraph), path, spec.colGraph, notes) : undefined;
