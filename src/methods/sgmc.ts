@@ -25,6 +25,8 @@ export const sgmcSchema = spectralSchema({
 export const DTI_FAST: Partial<SgmcParams> = {};
 
 export interface BatchMethod<P> extends Method<P> {
+  /** params are validated and completed with the schema defaults */
+  fit(input: FitInput, params: Partial<P>): Promise<FitOutput>;
   /** fit several folds of one repetition together (batched matmul); same result as fitting them one by one */
   fitBatch(inputs: FitInput[], params: Partial<P>): Promise<FitOutput[]>;
 }

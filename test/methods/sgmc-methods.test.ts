@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getEngine } from '../../src/engine/registry.ts';
+import type { Engine } from '../../src/engine/types.ts';
+import { getMethod } from '../../src/methods/registry.ts';
+import { sgmcMethod } from '../../src/methods/sgmc.ts';
+import { sgmcZMethod } from '../../src/methods/sgmc-z.ts';
+import { dmfMethod } from '../../src/methods/dmf.ts';
+import { fmMethod } from '../../src/methods/fm.ts';
+import { sgmcDtiRecipeMethod } from '../../src/methods/sgmc-dti-recipe.ts';
+import type { ProbedFitInput } from '../../src/methods/sgmc/fit.ts';
+import { InputErrors } from '../../src/core/errors.ts';
+import { bandLimited, syntheticInput, testRmse, GIVEN_GRAPH } from './sgmc-synthetic.ts';
+
+/** the fast engine when it loads here, else the js reference */
+async function fastEngine(): Promise<Engine> {
+  try {
+    return await getEngine('native');
+  } catch {
+    return getEngine('js');
+  }
+}
+
+const SYN = { graph: GIVEN_GRAPH, p: 15, q: 15, muR: 1e-4, muC: 1e-4, lr: 0.003 };
+
+test('methods are registered under their names with schema defaults', () => {
+  for (const name of ['sgmc', 'sgmc-z', 'dmf', 'fm', 'sgmc-dti-recipe']) {
+    const m = getMethod(name);
+    assert.equal(m.name, name);
+    assert.equal((m.paramsSchema as any).type, 'object');
+  }
+  const rp = (sgmcDtiRecipeMethod.paramsSchema as any).properties;
+  assert.equal(rp.lr.default, 4e-3);
+  assert.equal(rp.iterations.default, 25000);
+  assert.equal(rp.scoreAt.default, 24000);
+  assert.equal(rp.mu.default, 0.006);
+  assert.deepEqual(rp.graph.default, { symmetrize: true, combineProfiles: true, knn: 5, laplacian: 'normalized' });
+});
+
+test('bad hyper-parameters give errors naming the field', async () => {
+  const engine = await getEngine('js');
+  const s = bandLimited(engine, 20, 16, 3, 0.3, 1);
+  await assert.rejects(
+    () => sgmcMethod.fit(syntheticInput(engine, s), { lr: -1 } as any),
+    (e: unknown) => e instanceof InputErrors && /sgmc\.lr/.test(e.message),
+  );
+  await assert.rejects(
+    () => dmfMethod.fit(syntheticInput(engine, s), { muR: 1 } as any),
+    (e: unknown) => e instanceof InputErrors && /muR/.test(e.message),
+  );
+  await assert.rejects(() => sgmcMethod.fit(syntheticInput(engine, s), { p: 99, graph: GIVEN_GRAPH }), /exceeds 20/);
+});
+
+test('sgmc recovers a rank-10 band-limited matrix on a community graph (150 x 200, 15 % observed)', async () => {
+  const engine = await fastEngine();
+  const s = bandLimited(engine, 150, 200, 10, 0.15, 7);
+  const out = await sgmcMethod.fit(syntheticInput(engine, s), { ...SYN, iterations: 2000 });
+  const r = testRmse(s, out.scores);
+  assert.ok(r < 0.01, `test RMSE ${r}`);
+});
+
+test('sgmc beats dmf at 5 % observed (same iterations)', async () => {
+  const engine = await fastEngine();
+  const s = bandLimited(engine, 150, 200, 10, 0.05, 7);
+  const input = syntheticInput(engine, s);
+  const sg = testRmse(s, (await sgmcMethod.fit(input, { ...SYN, iterations: 1000 })).scores);
+  const dm = testRmse(s, (await dmfMethod.fit(input, { pInner: 30, qInner: 30, alpha: 0, lr: 0.003, iterations: 1000 })).scores);
+  assert.ok(sg < 0.5 * dm, `sgmc ${sg} vs dmf ${dm}`);
+  assert.ok(sg < 0.2, `sgmc ${sg}`);
+});
+
+test('batched folds give the same scores as one-by-one fits (sgmc, sgmc-z, fm, dmf, recipe)', async () => {
+  const engine = await getEngine('js');
+  const a = bandLimited(engine, 24, 18, 3, 0.4, 2);
+  const b = { ...bandLimited(engine, 24, 18, 3, 0.3, 3), rowAdj: a.rowAdj, colAdj: a.colAdj };
+  const inputs = [syntheticInput(engine, a, 1), syntheticInput(engine, b, 2)];
+  const cases: [string, any, any][] = [
+    ['sgmc', sgmcMethod, { graph: GIVEN_GRAPH, p: 10, q: 8, rhoR: 0.01, rhoC: 0.01, lr: 0.01, iterations: 30, stopping: 'validation', evalEvery: 5, tol: 1e-3 }],
+    ['sgmc-z', sgmcZMethod, { graph: GIVEN_GRAPH, p: 10, q: 8, pSkip: 4, qSkip: 3, lr: 0.0005, iterations: 20 }],
+    ['fm', fmMethod, { graph: GIVEN_GRAPH, lr: 0.01, iterations: 20 }],
+    ['dmf', dmfMethod, { lr: 0.01, iterations: 20, optimizer: 'momentum' }],
+    ['recipe', sgmcDtiRecipeMethod, { graph: GIVEN_GRAPH, iterations: 30, scoreAt: 25, lr: 0.01 }],
+  ];
+  for (const [label, m, params] of cases) {
+    const batch = await m.fitBatch(inputs, params);
+    for (let i = 0; i < 2; i++) {
+      const one = await m.fit(inputs[i], params);
+      assert.equal(batch[i].info.iterations, one.info.iterations, `${label}: iterations`);
+      const d = batch[i].scores.data;
+      let moved = 0;
+      for (let k = 0; k < d.length; k++) {
+        assert.ok(Math.abs(d[k] - one.scores.data[k]) < 1e-9, `${label}: fold ${i} cell ${k}`);
+        moved += Math.abs(d[k]);
+      }
+      assert.ok(moved > 0, `${label}: scores are all zero`);
+    }
+  }
+});
+
+test('validation stopping stops on tolerance; the optimistic number is kept apart', async () => {
+  const engine = await getEngine('js');
+  const s = bandLimited(engine, 30, 24, 3, 0.5, 4);
+  const input: ProbedFitInput = { ...syntheticInput(engine, s), probe: (X) => ({ rmse: testRmse(s, X) }) };
+  const out = await sgmcMethod.fit(input, { graph: GIVEN_GRAPH, p: 8, q: 8, lr: 0.01, iterations: 5000, stopping: 'validation', tol: 1e-4, evalEvery: 5 });
+  assert.equal(out.info!.stoppedBy, 'tolerance');
+  assert.ok(Number(out.info!.iterations) < 5000);
+  assert.ok(Number(out.info!.validationRmse) > 0);
+  const opt = Number(out.info!.optimistic_rmse);
+  assert.ok(opt <= testRmse(s, out.scores) + 1e-12, 'best-on-test is at least as good as the reported scores');
+  assert.ok(Number.isInteger(out.info!.optimistic_iteration));
+  assert.equal('rmse' in out.info!, false, 'no unlabelled test metric in info');
+});
+
+test('the recipe transposes to targets x drugs and back, with k = 2 x #targets', async () => {
+  const engine = await getEngine('js');
+  const s = bandLimited(engine, 12, 9, 2, 0.6, 5);
+  const out = await sgmcDtiRecipeMethod.fit(syntheticInput(engine, s), { graph: GIVEN_GRAPH, iterations: 10, scoreAt: 10 });
+  assert.equal(out.scores.rows, 12);
+  assert.equal(out.scores.cols, 9);
+  assert.equal(out.info!.k, 18);
+  await assert.rejects(() => sgmcDtiRecipeMethod.fit(syntheticInput(engine, s), { iterations: 10, scoreAt: 20 }), /scoreAt/);
+});
