@@ -86,9 +86,15 @@ export async function fitMgrnnm(input: FitInput, params: Partial<MgrnnmParams>):
   const r = mgrnnmSolve(
     engine,
     { Y, W: input.W, Ld, Lt, lambda: p.lambda, mu1: p.mu1, mu2: p.mu2, nu1: p.nu1, nu2: p.nu2 },
-    { outerIterations: p.outerIterations, innerIterations: p.innerIterations, tol: p.tol, alpha: p.alpha, svt: p.svt },
+    {
+      outerIterations: p.outerIterations,
+      innerIterations: p.innerIterations,
+      tol: p.tol,
+      alpha: p.alpha,
+      svt: p.svt,
+      onOuter: input.onProgress && ((it, info) => input.onProgress!(it / p.outerIterations, info)),
+    },
   );
-  input.onProgress?.(1);
   return {
     scores: r.X,
     info: {

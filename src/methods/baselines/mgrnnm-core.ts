@@ -36,6 +36,8 @@ export interface MgrnnmOptions {
   svt: SvtMode;
   /** record the full objective after every outer iteration */
   trace?: boolean;
+  /** called after each outer iteration (1-based) with its inner iteration count and rank */
+  onOuter?: (iteration: number, info: { inner: number; rank: number }) => void;
 }
 
 export interface MgrnnmResult {
@@ -172,6 +174,7 @@ export function mgrnnmSolve(engine: Engine, pr: MgrnnmProblem, o: MgrnnmOptions)
     Z = mm(engine, Pd, X);
     V = mm(engine, X, Pt);
     if (o.trace) objective.push(mgrnnmObjective(engine, X, Z, V, pr));
+    o.onOuter?.(it + 1, { inner: xs.inner, rank: xs.rank });
   }
   return { X, Z, V, inner, ranks, objective, svdCalls };
 }
