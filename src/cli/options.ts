@@ -2,7 +2,8 @@
  * config schema reports bad ones by field ("cv.repetitions must be integer, got "x""). */
 import { Command, Option } from 'commander';
 
-const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+/** comma-separated list; a repeated flag replaces the earlier value */
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
 

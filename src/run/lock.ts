@@ -40,7 +40,14 @@ function readOwner(outdir: string): Owner | null {
 /** Acquire the lock of `outdir`; returns the release function. Throws InputError when another run holds it. */
 export async function lockOutdir(outdir: string, command = process.argv.slice(1).join(' ')): Promise<() => Promise<void>> {
   mkdirSync(outdir, { recursive: true });
-  const opts = { lockfilePath: lockPath(outdir), realpath: false, stale: 30_000, update: 5_000 };
+  const opts = {
+    lockfilePath: lockPath(outdir),
+    realpath: false,
+    stale: 30_000,
+    update: 5_000,
+    // another process removed our lock (it judged it stale): say so, do not crash the run
+    onCompromised: (err: Error) => process.emitWarning(`lock of ${outdir} was compromised: ${err.message}`),
+  };
   if (!existsSync(lockTarget(outdir))) writeFileSync(lockTarget(outdir), 'lock target of the dti pipeline\n');
   let release: () => Promise<void>;
   try {
