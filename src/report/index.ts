@@ -12,6 +12,7 @@ import { byProtocol, dtiTable, recsysTable, wilcoxonTable } from './tables.ts';
 import { loadPublished, publishedTable, DEFAULT_PUBLISHED } from './published.ts';
 import { type CurveInput, type BarRow, curvesSpec, barSpec, singularValueSpec, renderSpec } from './plots.ts';
 import { pooledCurves } from './predictions.ts';
+import { singularValueTraces } from './traces.ts';
 
 export type { Aggregation } from './aggregate.ts';
 export type { CurveInput } from './plots.ts';
@@ -32,7 +33,7 @@ export interface ReportOptions {
   alpha?: number;
   /** ROC/PR curves given directly: pooled test scores and labels per method for one dataset/setting */
   curves?: { dataset: string; setting: string; protocol?: string; curves: CurveInput[] };
-  /** base directory of TaskRecord.predictions; with it, curves are pooled from the saved predictions */
+  /** the run directory: base of TaskRecord.predictions (curves pooled from saved predictions) and of saved traces */
   predictionsDir?: string;
   /** which dataset/setting/repetition to draw curves for from saved predictions (default: the first with any) */
   curveTarget?: { dataset: string; setting: string; repetition?: number; protocol?: string };
@@ -118,9 +119,9 @@ export async function buildReport(records: TaskRecord[], outDir: string, opts: R
       const title = `${curves.dataset} ${curves.setting}${curves.protocol ? ` (${curves.protocol})` : ''}: test cells pooled over folds`;
       await addPlot(files, `curves-${safe(curves.dataset)}-${safe(curves.setting)}`, curvesSpec(curves.curves, title));
     }
-    if (opts.singularValues && Object.keys(opts.singularValues.traces).length) {
-      const sv = opts.singularValues;
-      await addPlot(files, 'singular-values', singularValueSpec(sv.traces, { k: sv.k, iterations: sv.iterations, title: sv.title }));
+    const sv = opts.singularValues ?? (opts.predictionsDir ? await singularValueTraces(groups, opts.predictionsDir) : undefined);
+    if (sv && Object.keys(sv.traces).length) {
+      await addPlot(files, 'singular-values', singularValueSpec(sv.traces, { k: 'k' in sv ? sv.k : undefined, iterations: sv.iterations, title: sv.title }));
     }
   }
 

@@ -118,3 +118,30 @@ test('font metrics: DejaVu Sans advance widths (when the font is installed)', (t
   close(w.width('AA', 10), (2 * 1401 * 10) / 2048);
   assert.ok(w.advance(0x3c3) > 0.5); // sigma is mapped
 });
+
+test('singular-value traces saved by the run stage are found and plotted', async () => {
+  const { singularValueTraces } = await import('../../src/report/traces.ts');
+  const { groupRecords } = await import('../../src/report/aggregate.ts');
+  const { record } = await import('./fixtures.ts');
+  const base = mkdtempSync(join(tmpdir(), 'traces-'));
+  const tr = traces(2);
+  const recs = ['sgmc', 'dmf'].flatMap((method) =>
+    [0, 1].map((fold) => {
+      const rel = `traces/${method}-${fold}.json`;
+      if (fold === 1) {
+        const its = tr[method as 'sgmc' | 'dmf'].map((_, t) => [t * 50]);
+        writeFileSync(join(base, rel.replace('/', '-')), JSON.stringify({ loss: [[1]], singularValues: tr[method as 'sgmc' | 'dmf'], singularValueIterations: its }));
+      }
+      return Object.assign(record({ dataset: 'ml-100k', setting: 'given', method, repetition: 0, fold }, { rmse: 0.9 }), fold === 1 ? { traces: rel.replace('/', '-') } : {});
+    }),
+  );
+  const sv = (await singularValueTraces(groupRecords(recs), base))!;
+  assert.deepEqual(Object.keys(sv.traces), ['dmf', 'sgmc']);
+  assert.deepEqual(sv.traces.sgmc, tr.sgmc);
+  assert.equal(sv.iterations!.dmf[3], 150);
+  assert.match(sv.title, /ml-100k given, repetition 0, fold 1/);
+  const out = await buildReport(recs, join(base, 'out'), { predictionsDir: base, formats: ['md'] });
+  assert.ok(out.some((p) => p.endsWith('singular-values.png')));
+  writeFileSync(join(base, 'traces-sgmc-1.json'), JSON.stringify({ singularValues: [[1, 'x']] }));
+  await assert.rejects(singularValueTraces(groupRecords(recs), base), /singularValues must be an array/);
+});
