@@ -116,7 +116,7 @@ export function dtiTable(
   if (!rows.length) return undefined;
   const notes = [
     'best value per row in bold (higher AUC/AUPR, lower RMSE; compared at 4 decimals)',
-    'AUPR = average precision on the test cells of each fold',
+    `AUPR = average precision on the test cells of each fold; tie rule: ${tieRules(dti)}`,
     ...completenessNotes(dti, agg),
   ];
   if (optimistic) {
@@ -259,6 +259,18 @@ export function wilcoxonTable(id: string, protocol: string, profiles: string, gr
     columns,
     rows,
   };
+}
+
+/** The AUPR tie rule(s) recorded in `info.auprTies`, else the scoreTestCells default. */
+function tieRules(groups: Group[]): string {
+  const rules = new Set<string>();
+  for (const g of groups) for (const r of g.records) rules.add(String(r.info?.auprTies ?? 'average'));
+  const text: Record<string, string> = {
+    average: 'average (expected AP over the orderings of tied scores)',
+    block: 'block (precision at the end of each tied block)',
+    'index-order': 'index-order (ties broken by cell order, as the MATLAB reference)',
+  };
+  return [...rules].sort().map((r) => text[r] ?? r).join(' / ');
 }
 
 function fmtP(p: number): string {
