@@ -29,7 +29,7 @@ export const wknknSchema = {
     {
       type: 'object',
       additionalProperties: false,
-      required: ['K', 'eta'],
+      description: 'missing fields take the defaults K = 5, eta = 0.7',
       properties: {
         K: { type: 'integer', minimum: 1, default: 5 },
         eta: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.7 },

@@ -109,6 +109,8 @@ test('WKNKN as a method option: fits run and differ from the plain fit; bad K is
     const pre = await m.fit(input, { ...params, wknkn: { K: 3, eta: 0.7 } });
     assert.notDeepEqual(pre.scores.data, plain.scores.data, m.name);
     await assert.rejects(m.fit(input, { ...params, wknkn: { K: 0, eta: 0.7 } }), InputError);
+    // a partial setting takes the other default (eta = 0.7)
+    assert.deepEqual((await m.fit(input, { ...params, wknkn: { K: 3 } })).scores.data, pre.scores.data);
   }
 });
 
@@ -139,6 +141,8 @@ test('schemas: valid draft 2020-12 whose defaults are the method defaults; regis
     assert.equal(validate({ ...defaults, bogus: 1 }), false);
     assert.equal(validate({ ...defaults, wknkn: { K: 5, eta: 0.7 } }), true);
     assert.equal(validate({ ...defaults, wknkn: { K: 5, eta: 1.5 } }), false);
+    assert.equal(validate({ ...defaults, wknkn: { K: 3 } }), true);
+    assert.equal(validate({ ...defaults, wknkn: { k: 3 } }), false);
     assert.equal(getMethod(m.name), m);
   }
 });

@@ -6,7 +6,7 @@ import { mat, type Mat } from '../../core/matrix.ts';
 import { InputError } from '../../core/errors.ts';
 import type { FitInput } from '../types.ts';
 import type { Side } from '../../graphs/types.ts';
-import { wknkn, wknknSchema, type WknknParams } from '../wknkn.ts';
+import { wknkn, wknknSchema, WKNKN_DEFAULTS, type WknknParams } from '../wknkn.ts';
 
 /** Graph options every baseline accepts. */
 export interface GraphOptions {
@@ -17,7 +17,7 @@ export interface GraphOptions {
 }
 
 export interface CommonParams extends GraphOptions {
-  wknkn: WknknParams | null;
+  wknkn: Partial<WknknParams> | null;
 }
 
 export const commonSchemaProperties = {
@@ -69,7 +69,10 @@ export function checkInteger(method: string, p: object, field: string, min: numb
 export function trainingMatrix(input: FitInput, p: CommonParams): Mat {
   if (!p.wknkn) return input.Y;
   const raw = { symmetrize: false, combineProfiles: false };
-  return wknkn(input.Y, input.W, input.graphs.similarity('rows', raw), input.graphs.similarity('cols', raw), p.wknkn);
+  return wknkn(input.Y, input.W, input.graphs.similarity('rows', raw), input.graphs.similarity('cols', raw), {
+    ...WKNKN_DEFAULTS,
+    ...p.wknkn,
+  });
 }
 
 /** Symmetric normalised Laplacian of the p-NN sparsified similarity of one side. */
