@@ -11,6 +11,7 @@ import type { FetchReport } from './fetch.ts';
 import { readManifest } from './manifest.ts';
 import { fetchManifest, loadManifest } from './source.ts';
 import './yamanishi.ts';
+import './recsys/index.ts';
 
 export type { Dataset, DtiDataset, RatingDataset } from './types.ts';
 export type { DatasetOptions, DatasetEntry } from './registry.ts';
