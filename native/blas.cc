@@ -256,6 +256,181 @@ Napi::Value Config(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Elementwise kernels and reductions (row-major, float32 or float64; all operands of one call share the dtype).
+
+template <typename T>
+void AxpbyT(size_t n, double alpha, const T* x, double beta, const T* y, T* z) {
+  const T a = static_cast<T>(alpha), b = static_cast<T>(beta);
+  if (y == nullptr) {
+    for (size_t i = 0; i < n; i++) z[i] = a * x[i];
+  } else if (alpha == 1.0) {
+    for (size_t i = 0; i < n; i++) z[i] = x[i] + b * y[i];
+  } else {
+    for (size_t i = 0; i < n; i++) z[i] = a * x[i] + b * y[i];
+  }
+}
+
+// axpby(alpha, X, beta, Y | null, Z): Z = alpha X + beta Y (Y null: Z = alpha X)
+Napi::Value Axpby(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double alpha = GetNum(env, info[0], "alpha");
+  Buf X = GetBuf(env, info[1], "X");
+  double beta = GetNum(env, info[2], "beta");
+  bool hasY = !info[3].IsNull() && !info[3].IsUndefined();
+  Buf Y = hasY ? GetBuf(env, info[3], "Y") : X;
+  Buf Z = GetBuf(env, info[4], "Z");
+  if (X.kind != Y.kind || X.kind != Z.kind) throw Napi::TypeError::New(env, "axpby: operands differ in dtype");
+  if (Y.length != X.length || Z.length != X.length) throw Napi::RangeError::New(env, "axpby: lengths differ");
+  if (X.kind == Kind::F32) {
+    AxpbyT(X.length, alpha, static_cast<float*>(X.data), beta, hasY ? static_cast<float*>(Y.data) : nullptr,
+           static_cast<float*>(Z.data));
+  } else {
+    AxpbyT(X.length, alpha, static_cast<double*>(X.data), beta, hasY ? static_cast<double*>(Y.data) : nullptr,
+           static_cast<double*>(Z.data));
+  }
+  return env.Undefined();
+}
+
+template <typename T>
+void MulT(size_t n, const T* x, const T* y, T* z) {
+  for (size_t i = 0; i < n; i++) z[i] = x[i] * y[i];
+}
+
+template <typename T>
+void MaxT(size_t n, const T* x, double s, T* z) {
+  const T v = static_cast<T>(s);
+  for (size_t i = 0; i < n; i++) z[i] = x[i] > v ? x[i] : v;
+}
+
+// mul(X, Y, Z): Z = X o Y
+Napi::Value Mul(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Buf X = GetBuf(env, info[0], "X"), Y = GetBuf(env, info[1], "Y"), Z = GetBuf(env, info[2], "Z");
+  if (X.kind != Y.kind || X.kind != Z.kind) throw Napi::TypeError::New(env, "mul: operands differ in dtype");
+  if (Y.length != X.length || Z.length != X.length) throw Napi::RangeError::New(env, "mul: lengths differ");
+  if (X.kind == Kind::F32) {
+    MulT(X.length, static_cast<float*>(X.data), static_cast<float*>(Y.data), static_cast<float*>(Z.data));
+  } else {
+    MulT(X.length, static_cast<double*>(X.data), static_cast<double*>(Y.data), static_cast<double*>(Z.data));
+  }
+  return env.Undefined();
+}
+
+// maximum(X, s, Z): Z = max(X, s)
+Napi::Value Maximum(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Buf X = GetBuf(env, info[0], "X");
+  double s = GetNum(env, info[1], "s");
+  Buf Z = GetBuf(env, info[2], "Z");
+  if (X.kind != Z.kind) throw Napi::TypeError::New(env, "maximum: operands differ in dtype");
+  if (Z.length != X.length) throw Napi::RangeError::New(env, "maximum: lengths differ");
+  if (X.kind == Kind::F32) {
+    MaxT(X.length, static_cast<float*>(X.data), s, static_cast<float*>(Z.data));
+  } else {
+    MaxT(X.length, static_cast<double*>(X.data), s, static_cast<double*>(Z.data));
+  }
+  return env.Undefined();
+}
+
+template <typename T>
+void ScaleT(size_t blocks, size_t r, size_t c, const T* x, const double* v, bool rows, T* z) {
+  std::vector<T> w(rows ? r : c);
+  for (size_t i = 0; i < w.size(); i++) w[i] = static_cast<T>(v[i]);
+  for (size_t b = 0; b < blocks; b++) {
+    for (size_t i = 0; i < r; i++) {
+      const size_t o = (b * r + i) * c;
+      if (rows) {
+        const T s = w[i];
+        for (size_t j = 0; j < c; j++) z[o + j] = x[o + j] * s;
+      } else {
+        for (size_t j = 0; j < c; j++) z[o + j] = x[o + j] * w[j];
+      }
+    }
+  }
+}
+
+// scaleRowsCols(rows, batch, r, c, X, v, Z): rows ? diag(v) X_b : X_b diag(v) for each of `batch` r x c blocks
+Napi::Value ScaleRowsCols(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool rows = info[0].ToBoolean();
+  int64_t batch = GetInt(env, info[1], "batch"), r = GetInt(env, info[2], "r"), c = GetInt(env, info[3], "c");
+  Buf X = GetBuf(env, info[4], "X");
+  Buf V = GetF64(env, info[5], "v");
+  Buf Z = GetBuf(env, info[6], "Z");
+  if (X.kind != Z.kind) throw Napi::TypeError::New(env, "scale: operands differ in dtype");
+  Need(env, X, batch * r * c, "X");
+  Need(env, Z, batch * r * c, "Z");
+  Need(env, V, rows ? r : c, "v");
+  const auto* v = static_cast<const double*>(V.data);
+  if (X.kind == Kind::F32) {
+    ScaleT<float>(batch, r, c, static_cast<float*>(X.data), v, rows, static_cast<float*>(Z.data));
+  } else {
+    ScaleT<double>(batch, r, c, static_cast<double*>(X.data), v, rows, static_cast<double*>(Z.data));
+  }
+  return env.Undefined();
+}
+
+// Reductions accumulate in double with 4 independent partial sums.
+template <typename T, int Op>
+double ReduceT(size_t n, const T* x, const T* y) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  auto f = [&](size_t k) -> double {
+    double a = static_cast<double>(x[k]);
+    return Op == 0 ? a : Op == 1 ? a * a : a * static_cast<double>(y[k]);
+  };
+  for (; i + 4 <= n; i += 4) {
+    s0 += f(i);
+    s1 += f(i + 1);
+    s2 += f(i + 2);
+    s3 += f(i + 3);
+  }
+  for (; i < n; i++) s0 += f(i);
+  return (s0 + s1) + (s2 + s3);
+}
+
+// reduce(op, X, Y): op 0 = sum X, 1 = sum X^2, 2 = sum X o Y
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t op = GetInt(env, info[0], "op");
+  Buf X = GetBuf(env, info[1], "X");
+  Buf Y = op == 2 ? GetBuf(env, info[2], "Y") : X;
+  if (op > 2) throw Napi::RangeError::New(env, "reduce: op must be 0, 1 or 2");
+  if (X.kind != Y.kind) throw Napi::TypeError::New(env, "reduce: operands differ in dtype");
+  if (Y.length != X.length) throw Napi::RangeError::New(env, "reduce: lengths differ");
+  double r;
+  if (X.kind == Kind::F32) {
+    auto* x = static_cast<float*>(X.data);
+    auto* y = static_cast<float*>(Y.data);
+    r = op == 0 ? ReduceT<float, 0>(X.length, x, y) : op == 1 ? ReduceT<float, 1>(X.length, x, y) : ReduceT<float, 2>(X.length, x, y);
+  } else {
+    auto* x = static_cast<double*>(X.data);
+    auto* y = static_cast<double*>(Y.data);
+    r = op == 0 ? ReduceT<double, 0>(X.length, x, y) : op == 1 ? ReduceT<double, 1>(X.length, x, y) : ReduceT<double, 2>(X.length, x, y);
+  }
+  return Napi::Number::New(env, r);
+}
+
+// transpose(r, c, X, Z): Z (c x r) = X^T (OpenBLAS omatcopy)
+Napi::Value Transpose(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t r = GetInt(env, info[0], "r", 1), c = GetInt(env, info[1], "c", 1);
+  Buf X = GetBuf(env, info[2], "X");
+  Buf Z = GetBuf(env, info[3], "Z");
+  if (X.kind != Z.kind) throw Napi::TypeError::New(env, "transpose: operands differ in dtype");
+  Need(env, X, r * c, "X");
+  Need(env, Z, r * c, "Z");
+  if (X.kind == Kind::F32) {
+    cblas_somatcopy(CblasRowMajor, CblasTrans, static_cast<int>(r), static_cast<int>(c), 1.0f,
+                    static_cast<float*>(X.data), static_cast<int>(c), static_cast<float*>(Z.data), static_cast<int>(r));
+  } else {
+    cblas_domatcopy(CblasRowMajor, CblasTrans, static_cast<int>(r), static_cast<int>(c), 1.0,
+                    static_cast<double*>(X.data), static_cast<int>(c), static_cast<double*>(Z.data), static_cast<int>(r));
+  }
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemmBatch", Napi::Function::New(env, GemmBatch));
   exports.Set("syevd", Napi::Function::New(env, Syevd));
@@ -267,6 +442,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("config", Napi::Function::New(env, Config));
+  exports.Set("axpby", Napi::Function::New(env, Axpby));
+  exports.Set("mul", Napi::Function::New(env, Mul));
+  exports.Set("maximum", Napi::Function::New(env, Maximum));
+  exports.Set("scaleRowsCols", Napi::Function::New(env, ScaleRowsCols));
+  exports.Set("reduce", Napi::Function::New(env, Reduce));
+  exports.Set("transpose", Napi::Function::New(env, Transpose));
   return exports;
 }
 

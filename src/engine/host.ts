@@ -106,7 +106,7 @@ export function productShape(a: readonly number[], b: readonly number[], o: Matm
   };
 }
 
-const sameShape = (a: HostTensor, b: HostTensor, op: string): void => {
+export const sameShape = (a: HostTensor, b: HostTensor, op: string): void => {
   const s = a.shape;
   const t = b.shape;
   if (s.length !== t.length || s.some((x, i) => x !== t[i])) throw new RangeError(`${op}: shape mismatch [${s}] vs [${t}]`);

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { mat, type Mat } from '../core/matrix.ts';
 import type { Eigen, EngineOptions, MatmulOptions, RandomizedSvdOptions, Svd, Tensor } from './types.ts';
-import { HostEngine, productShape, type Buf } from './host.ts';
+import { HostEngine, HostTensor, productShape, sameShape, type Buf } from './host.ts';
 import { checkMatrix, checkSolve, checkSymmetric, pairCount } from './decomp-checks.ts';
 import { randomizedSvd, type RsvdKernels } from './rsvd.ts';
 
@@ -26,6 +26,13 @@ export interface BlasAddon {
   posv(n: number, nrhs: number, A: Float64Array, B: Float64Array): void;
   setThreads(n: number): void;
   getThreads(): number;
+  axpby(alpha: number, X: Buf, beta: number, Y: Buf | null, Z: Buf): void;
+  mul(X: Buf, Y: Buf, Z: Buf): void;
+  maximum(X: Buf, s: number, Z: Buf): void;
+  scaleRowsCols(rows: boolean, batch: number, r: number, c: number, X: Buf, v: Float64Array, Z: Buf): void;
+  /** op 0: sum X, 1: sum X^2, 2: sum X o Y (accumulated in double) */
+  reduce(op: 0 | 1 | 2, X: Buf, Y?: Buf): number;
+  transpose(r: number, c: number, X: Buf, Z: Buf): void;
   config(): { version: string; config: string; corename: string; threads: number; procs: number; parallel: number };
 }
 
@@ -102,6 +109,102 @@ export class NativeEngine extends HostEngine {
       this.blas.gemmBatch(ta, tb, s.m, s.n, s.k, 1, x, s.strideA, y, s.strideB, 0, out.data, s.batch);
     }
     return out;
+  }
+
+  // --- elementwise and reductions in C (bench/engine.ts: several times the JS loops)
+  private binary(a: Tensor, b: Tensor, op: string): [HostTensor, HostTensor, HostTensor] {
+    const A = this.T(a);
+    const B = this.T(b);
+    sameShape(A, B, op);
+    return [this.own(A), this.own(B), this.make([...A.shape])];
+  }
+
+  /** a tensor of this engine's dtype (tensors of a js/native engine of the other dtype are converted) */
+  private own(t: HostTensor): HostTensor {
+    return (this.dtype === 'float32') === t.data instanceof Float32Array ? t : new HostTensor(t.shape, this.asDtype(t.data));
+  }
+
+  override add(a: Tensor, b: Tensor): Tensor {
+    const [A, B, Z] = this.binary(a, b, 'add');
+    this.blas.axpby(1, A.data, 1, B.data, Z.data);
+    return Z;
+  }
+
+  override sub(a: Tensor, b: Tensor): Tensor {
+    const [A, B, Z] = this.binary(a, b, 'sub');
+    this.blas.axpby(1, A.data, -1, B.data, Z.data);
+    return Z;
+  }
+
+  override addScaled(a: Tensor, b: Tensor, s: number): Tensor {
+    const [A, B, Z] = this.binary(a, b, 'addScaled');
+    this.blas.axpby(1, A.data, s, B.data, Z.data);
+    return Z;
+  }
+
+  override mul(a: Tensor, b: Tensor): Tensor {
+    const [A, B, Z] = this.binary(a, b, 'mul');
+    this.blas.mul(A.data, B.data, Z.data);
+    return Z;
+  }
+
+  override scale(a: Tensor, s: number): Tensor {
+    const A = this.own(this.T(a));
+    const Z = this.make([...A.shape]);
+    this.blas.axpby(s, A.data, 0, null, Z.data);
+    return Z;
+  }
+
+  override maximum(a: Tensor, s: number): Tensor {
+    const A = this.own(this.T(a));
+    const Z = this.make([...A.shape]);
+    this.blas.maximum(A.data, s, Z.data);
+    return Z;
+  }
+
+  override scaleColumns(a: Tensor, v: Float64Array): Tensor {
+    return this.scaleBy(a, v, false);
+  }
+
+  override scaleRows(a: Tensor, v: Float64Array): Tensor {
+    return this.scaleBy(a, v, true);
+  }
+
+  private scaleBy(a: Tensor, v: Float64Array, rows: boolean): Tensor {
+    const A = this.own(this.T(a));
+    const [r, c] = A.shape.slice(-2);
+    const want = rows ? r : c;
+    const op = rows ? 'scaleRows' : 'scaleColumns';
+    if (v.length !== want) throw new RangeError(`${op}: ${v.length} factors for ${want} ${rows ? 'rows' : 'columns'}`);
+    const Z = this.make([...A.shape]);
+    const batch = A.shape.length === 3 ? A.shape[0] : 1;
+    this.blas.scaleRowsCols(rows, batch, r, c, A.data, v instanceof Float64Array ? v : Float64Array.from(v), Z.data);
+    return Z;
+  }
+
+  override sum(a: Tensor): number {
+    return this.blas.reduce(0, this.T(a).data);
+  }
+
+  override sumSquares(a: Tensor): number {
+    return this.blas.reduce(1, this.T(a).data);
+  }
+
+  override dot(a: Tensor, b: Tensor): number {
+    const A = this.T(a);
+    const B = this.T(b);
+    sameShape(A, B, 'dot');
+    if (A.data instanceof Float32Array !== B.data instanceof Float32Array) return super.dot(a, b);
+    return this.blas.reduce(2, A.data, B.data);
+  }
+
+  override transpose(a: Tensor): Tensor {
+    const A = this.own(this.T(a));
+    if (A.shape.length !== 2) throw new RangeError('transpose needs a 2-D tensor');
+    const [r, c] = A.shape;
+    const Z = this.make([c, r]);
+    if (r * c > 0) this.blas.transpose(r, c, A.data, Z.data);
+    return Z;
   }
 
   /** tensors from an engine of the other dtype are converted (a copy) */

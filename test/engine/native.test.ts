@@ -44,6 +44,12 @@ test('native: bad shapes and short buffers throw instead of touching memory', { 
   assert.throws(() => b.syevd(2, new Float32Array(4) as unknown as Float64Array, new Float64Array(2)), /Float64Array/);
   assert.throws(() => b.posv(2, 1, new Float64Array([1, 2, 2, 1]), new Float64Array(2)), /not positive definite/);
   assert.throws(() => b.qr(2, 3, new Float64Array(6)), /m >= n/);
+  assert.throws(() => b.axpby(1, A, 1, new Float64Array(5), new Float64Array(6)), /lengths differ/);
+  assert.throws(() => b.mul(A, B, new Float32Array(6)), /dtype/);
+  assert.throws(() => b.scaleRowsCols(true, 2, 2, 3, A, new Float64Array(2), new Float64Array(12)), /X has 6/);
+  assert.throws(() => b.scaleRowsCols(false, 1, 2, 3, A, new Float64Array(2), new Float64Array(6)), /v has 2/);
+  assert.throws(() => b.transpose(2, 4, A, new Float64Array(8)), /X has 6/);
+  assert.equal(b.reduce(2, Float64Array.from([1, 2, 3]), Float64Array.from([4, 5, 6])), 32);
 });
 
 test('native: 3-D x 2-D broadcast product (one tall gemm) with transB equals per-item products', { skip }, async () => {
