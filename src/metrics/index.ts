@@ -39,11 +39,53 @@ function checkFinite(x: ArrayLike<number>, what: string, name: string): void {
 /** Indices sorted by descending score; ties keep ascending index order (stable). */
 function orderDescending(scores: ArrayLike<number>): Uint32Array {
   const n = scores.length;
+  const s = scores instanceof Float64Array ? scores : Float64Array.from(scores);
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   // TypedArray#sort with a comparator; the index tie-break makes the order total, hence deterministic.
-  idx.sort((a, b) => scores[b] - scores[a] || a - b);
+  idx.sort((a, b) => s[b] - s[a] || a - b);
   return idx;
+}
+
+/**
+ * Blocks of tied scores in descending score order, as counts of positives `pos[b]` and negatives `neg[b]`. Order
+ * within a block is irrelevant for AUC and for the 'average'/'block' AP rules, so each class is sorted natively
+ * (no comparator) and the two sorted lists are merged from the top.
+ */
+export function tieBlocks(scores: ArrayLike<number>, labels: ArrayLike<number>): { pos: Uint32Array; neg: Uint32Array; nPos: number; nNeg: number } {
+  let nPos = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] > 0) nPos++;
+  const nNeg = scores.length - nPos;
+  const ps = new Float64Array(nPos);
+  const ns = new Float64Array(nNeg);
+  for (let i = 0, a = 0, b = 0; i < scores.length; i++) {
+    if (labels[i] > 0) ps[a++] = scores[i];
+    else ns[b++] = scores[i];
+  }
+  ps.sort();
+  ns.sort();
+  const pos = new Uint32Array(scores.length);
+  const neg = new Uint32Array(scores.length);
+  let i = nPos - 1;
+  let j = nNeg - 1;
+  let b = 0;
+  while (i >= 0 || j >= 0) {
+    const v = i < 0 ? ns[j] : j < 0 ? ps[i] : Math.max(ps[i], ns[j]);
+    let p = 0;
+    let q = 0;
+    while (i >= 0 && ps[i] === v) {
+      p++;
+      i--;
+    }
+    while (j >= 0 && ns[j] === v) {
+      q++;
+      j--;
+    }
+    pos[b] = p;
+    neg[b] = q;
+    b++;
+  }
+  return { pos: pos.subarray(0, b), neg: neg.subarray(0, b), nPos, nNeg };
 }
 
 /**
@@ -53,30 +95,16 @@ function orderDescending(scores: ArrayLike<number>): Uint32Array {
 export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   checkPair(scores, labels, 'auc', 'scores', 'labels');
   checkFinite(scores, 'auc', 'scores');
-  const n = scores.length;
-  const idx = orderDescending(scores);
-  let nPos = 0;
-  for (let i = 0; i < n; i++) if (labels[i] > 0) nPos++;
-  const nNeg = n - nPos;
+  const { pos, neg, nPos, nNeg } = tieBlocks(scores, labels);
   if (nPos === 0 || nNeg === 0) return NaN;
-  // Walk blocks of tied scores from the top; count pairs (pos above neg) + 1/2 (pos tied with neg).
-  let negAbove = 0; // negatives with strictly higher score than the current block
+  // walk blocks from the top: positives of a block beat every negative below it and tie with those inside it
+  let negAbove = 0;
   let correct = 0;
-  let i = 0;
-  while (i < n) {
-    const s = scores[idx[i]];
-    let j = i;
-    let p = 0;
-    let q = 0;
-    while (j < n && scores[idx[j]] === s) {
-      if (labels[idx[j]] > 0) p++;
-      else q++;
-      j++;
-    }
-    // positives in this block are above every negative below the block
+  for (let b = 0; b < pos.length; b++) {
+    const p = pos[b];
+    const q = neg[b];
     correct += p * (nNeg - negAbove - q) + 0.5 * p * q;
     negAbove += q;
-    i = j;
   }
   return correct / (nPos * nNeg);
 }
@@ -87,12 +115,12 @@ export function aupr(scores: ArrayLike<number>, labels: ArrayLike<number>, opts:
   checkPair(scores, labels, 'aupr', 'scores', 'labels');
   checkFinite(scores, 'aupr', 'scores');
   const n = scores.length;
-  const idx = orderDescending(scores);
   let nPos = 0;
   for (let i = 0; i < n; i++) if (labels[i] > 0) nPos++;
   if (nPos === 0) return NaN;
   let sum = 0;
   if (ties === 'index-order') {
+    const idx = orderDescending(scores);
     let tp = 0;
     for (let r = 0; r < n; r++) {
       if (labels[idx[r]] > 0) {
@@ -103,18 +131,12 @@ export function aupr(scores: ArrayLike<number>, labels: ArrayLike<number>, opts:
     return sum / nPos;
   }
   if (ties !== 'average' && ties !== 'block') throw new RangeError(`aupr: unknown tie rule '${ties}'`);
+  const blocks = tieBlocks(scores, labels);
   let before = 0; // items ranked strictly above the block
   let tpBefore = 0; // positives among them
-  let i = 0;
-  while (i < n) {
-    const s = scores[idx[i]];
-    let j = i;
-    let k = 0;
-    while (j < n && scores[idx[j]] === s) {
-      if (labels[idx[j]] > 0) k++;
-      j++;
-    }
-    const m = j - i; // block size
+  for (let b = 0; b < blocks.pos.length; b++) {
+    const k = blocks.pos[b];
+    const m = k + blocks.neg[b]; // block size
     if (k > 0) {
       if (ties === 'block') {
         sum += (k * (tpBefore + k)) / (before + m);
@@ -131,7 +153,6 @@ export function aupr(scores: ArrayLike<number>, labels: ArrayLike<number>, opts:
     }
     before += m;
     tpBefore += k;
-    i = j;
   }
   return sum / nPos;
 }

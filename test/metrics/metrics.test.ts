@@ -218,3 +218,11 @@ test('scoreTestCells: column-major order reproduces MATLAB index-order ties', ()
   close(scoreTestCells(scores, truth, cells, 'dti', { ties: 'index-order', order: 'column-major' }).aupr!, 1 / 3);
   close(scoreTestCells(scores, truth, cells, 'dti').aupr!, (1 + 1 / 2 + 1 / 3 + 1 / 4) / 4);
 });
+
+test('auc/aupr: -0 and 0 are one tie; infinities are rejected', () => {
+  const s = [0, -0, 0.5, -0];
+  const y = [1, 0, 1, 0];
+  close(auc(s, y), (1 + 1 + 0.5 + 0.5) / 4);
+  for (const ties of ['average', 'block', 'index-order'] as TieRule[]) close(aupr(s, y, { ties }), aupr([0, 0, 0.5, 0], y, { ties }));
+  assert.throws(() => auc([Infinity, 0], [1, 0]), /scores\[0\] is Infinity/);
+});
