@@ -79,11 +79,12 @@ export function knnMaskBySort(s: Mat, keep: number): Mat {
   return out;
 }
 
-/** W = ((N + N^T)/2) o S with N the p+1 mask of `knnMask`: each selection (i, j) adds S_ij/2 to W_ij and
- * S_ji/2 to W_ji. */
-export function knnSparsify(s: Mat, p: number): Mat {
+/** W = ((N + N^T)/2) o S with N the p+1 mask of `knnMask` taken on `rankBy` (default S itself): each selection
+ * (i, j) adds S_ij/2 to W_ij and S_ji/2 to W_ji. */
+export function knnSparsify(s: Mat, p: number, rankBy: Mat = s): Mat {
   const n = s.rows;
-  const { keep, index } = knnSelect(s, p);
+  if (rankBy.rows !== n || rankBy.cols !== s.cols) throw new RangeError('p-NN: rankBy must have the shape of S');
+  const { keep, index } = knnSelect(rankBy, p);
   const w = mat(n, n);
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < keep; r++) {

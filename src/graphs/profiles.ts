@@ -7,10 +7,11 @@
  * combinatorial Laplacian; the normalised one is scale-free).
  *
  * Cold rows (a node whose profile is all zero, e.g. a held-out drug in CVS2 under `profiles: 'train'`):
- * - `chemical-only` (default): profile terms are computed only between nodes that both have a non-empty profile;
- *   for any pair involving a cold node, each of the 13 unit-weight profile terms is replaced by the chemical
- *   similarity itself, i.e. S'_ij = 14 * S_ij. A cold node thus keeps the neighbours its chemistry gives it, on
- *   the same scale as the warm pairs (its diagonal is 14 * S_ii = 14, like a warm node's).
+ * - `chemical-only` / `chemical-scaled`: profile terms are computed only between nodes that both have a non-empty
+ *   profile; a pair involving a cold node carries its chemical similarity times `coldScale`. With the default
+ *   coldScale 14 (= 1 + 13: each unit-weight profile term replaced by the chemical similarity) a cold node sits on
+ *   the same scale as warm ones (diagonal 14 * S_ii = 14, like a warm node's). The provider uses coldScale 1 for
+ *   the p-NN ranking under `chemical-only` (see knn.ts `rankBy`).
  * - `naive`: the profile terms are computed for every pair with the zero conventions of similarity.ts (what a
  *   direct port of the reference code does, minus its NaNs).
  */
@@ -120,7 +121,12 @@ export function profileTermsGeneric(profile: Mat): Mat {
 /**
  * Combined similarity: `sim` (n x n) plus the recipe's profile terms of the rows of `profile` (n x m).
  */
-export function combineProfiles(sim: Mat, profile: Mat, coldRows: ColdRows = 'chemical-only'): Mat {
+export function combineProfiles(
+  sim: Mat,
+  profile: Mat,
+  coldRows: ColdRows = 'chemical-only',
+  coldScale: number = 1 + PROFILE_WEIGHT,
+): Mat {
   const n = sim.rows;
   if (sim.cols !== n) throw new RangeError(`similarity must be square, got ${sim.rows} x ${sim.cols}`);
   if (profile.rows !== n) {
@@ -133,8 +139,7 @@ export function combineProfiles(sim: Mat, profile: Mat, coldRows: ColdRows = 'ch
   }
   const warm = warmRows(profile);
   const out = mat(n, n);
-  const scale = 1 + PROFILE_WEIGHT;
-  for (let k = 0; k < out.data.length; k++) out.data[k] = scale * sim.data[k];
+  for (let k = 0; k < out.data.length; k++) out.data[k] = coldScale * sim.data[k];
   const t = profileTerms(selectRows(profile, warm));
   const w = warm.length;
   for (let a = 0; a < w; a++) {

@@ -47,6 +47,10 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
     }
   }
   const defaultCold: ColdRows = input.coldRows ?? 'chemical-only';
+  const validCold: readonly ColdRows[] = ['chemical-only', 'chemical-scaled', 'naive'];
+  if (!validCold.includes(defaultCold)) {
+    throw new RangeError(`coldRows must be one of ${validCold.join(', ')}, got '${defaultCold}'`);
+  }
   const sims: Record<Side, Mat> = { rows: rowSim, cols: colSim };
   let colProfile: Mat | null = null;
   const profileOf = (side: Side): Mat => {
@@ -62,6 +66,9 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
       throw new RangeError(`graph spec knn must be a non-negative integer or null, got ${knn}`);
     }
     const combine = profiles !== 'none' && !!spec.combineProfiles;
+    if (spec.coldRows !== undefined && !validCold.includes(spec.coldRows)) {
+      throw new RangeError(`graph spec coldRows must be one of ${validCold.join(', ')}, got '${spec.coldRows}'`);
+    }
     return {
       symmetrize: spec.symmetrize ?? true,
       combineProfiles: combine,
@@ -70,8 +77,9 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
       laplacian: spec.laplacian ?? 'combinatorial',
     };
   };
-  const simKey = (side: Side, s: NormSpec): string => `${side}|${s.symmetrize}|${s.combineProfiles}|${s.coldRows}`;
-  const adjKey = (side: Side, s: NormSpec): string => `${simKey(side, s)}|${s.knn}`;
+  const simKey = (side: Side, s: NormSpec): string => `${side}|${s.symmetrize}|combined|${s.coldRows}`;
+  const adjKey = (side: Side, s: NormSpec): string =>
+    `${side}|${s.symmetrize}|${s.combineProfiles ? `combined|${s.coldRows}` : 'plain'}|${s.knn}`;
   const lapKey = (side: Side, s: NormSpec): string => `${adjKey(side, s)}|${s.laplacian}`;
 
   const simMemo = new Map<string, Mat>();
@@ -79,12 +87,33 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
   const lapMemo = new Map<string, Mat>();
   const eigMemo = new Map<string, Promise<Eigen>>();
 
-  const similarityN = (side: Side, s: NormSpec): Mat => {
-    const key = simKey(side, s);
+  const baseSim = (side: Side, s: NormSpec): Mat => {
+    const key = `${side}|${s.symmetrize}`;
     let m = simMemo.get(key);
     if (!m) {
       m = s.symmetrize ? symmetrize(sims[side]) : sims[side];
-      if (s.combineProfiles) m = combineProfiles(m, profileOf(side), s.coldRows);
+      simMemo.set(key, m);
+    }
+    return m;
+  };
+  const similarityN = (side: Side, s: NormSpec): Mat => {
+    if (!s.combineProfiles) return baseSim(side, s);
+    const key = simKey(side, s);
+    let m = simMemo.get(key);
+    if (!m) {
+      m = combineProfiles(baseSim(side, s), profileOf(side), s.coldRows);
+      simMemo.set(key, m);
+    }
+    return m;
+  };
+  /** what p-NN ranks by: under 'chemical-only', cold pairs by their unscaled chemical similarity */
+  const rankingN = (side: Side, s: NormSpec): Mat => {
+    const sim = similarityN(side, s);
+    if (!s.combineProfiles || s.coldRows !== 'chemical-only') return sim;
+    const key = `${simKey(side, s)}|rank`;
+    let m = simMemo.get(key);
+    if (!m) {
+      m = combineProfiles(baseSim(side, s), profileOf(side), 'chemical-only', 1);
       simMemo.set(key, m);
     }
     return m;
@@ -94,7 +123,7 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
     let m = adjMemo.get(key);
     if (!m) {
       const sim = similarityN(side, s);
-      m = s.knn === null ? sim : knnSparsify(sim, s.knn);
+      m = s.knn === null ? sim : knnSparsify(sim, s.knn, rankingN(side, s));
       adjMemo.set(key, m);
     }
     return m;

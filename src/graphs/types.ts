@@ -8,9 +8,11 @@ export type ProfileMode = 'none' | 'train' | 'full';
 export type LaplacianKind = 'combinatorial' | 'normalized';
 
 /** How nodes with an empty (all-zero) interaction profile enter the combined similarity (docs/graphs.md):
- * 'chemical-only' (default) keeps only their chemical/genomic similarity, rescaled to the combined scale;
- * 'naive' computes profile similarities for them as for any node. */
-export type ColdRows = 'chemical-only' | 'naive';
+ * 'chemical-only' (default): their pairs carry only the chemical/genomic similarity; p-NN ranks them by it as is,
+ * edge weights put it on the combined scale (x14);
+ * 'chemical-scaled': the same, but p-NN also ranks by the x14 values;
+ * 'naive': profile similarities computed for them as for any node. */
+export type ColdRows = 'chemical-only' | 'chemical-scaled' | 'naive';
 
 /** How to turn a similarity matrix into a graph. */
 export interface GraphSpec {

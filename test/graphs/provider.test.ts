@@ -180,3 +180,41 @@ test('a truncated or corrupted cache file is detected and recomputed, never trus
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("cold rows in p-NN: 'chemical-only' ranks cold pairs by chemistry alone, weighs them x14; 'chemical-scaled' ranks by x14", async () => {
+  const { knnSparsify, knnMask } = await import('../../src/graphs/knn.ts');
+  const { combineProfiles } = await import('../../src/graphs/profiles.ts');
+  const fold = makeFolds('CVS2', R, C, { repetitions: 1, folds: 6, seeds: [3] }).folds[1];
+  const train = trainingView(Y, fold).Y;
+  const S = symmetrize(Sd);
+  const p = 3;
+  const mk = (coldRows: 'chemical-only' | 'chemical-scaled' | 'naive') =>
+    createGraphProvider({ rowSim: Sd, colSim: St, profiles: 'train', profileY: train, engine: new JsEngine(), coldRows });
+  const specK = { combineProfiles: true, knn: p, laplacian: 'normalized' as const };
+  const W = mk('chemical-only').adjacency('rows', specK);
+  const weights = combineProfiles(S, train, 'chemical-only');
+  const rank = combineProfiles(S, train, 'chemical-only', 1);
+  assert.ok(same(W, knnSparsify(weights, p, rank)));
+  // a cold drug's own choices are its chemical p-NN
+  const chemMask = knnMask(S, p);
+  const cold = fold.testRows!;
+  const rankMask = knnMask(rank, p);
+  for (const i of cold) {
+    for (let j = 0; j < R; j++) assert.equal(rankMask.data[i * R + j], chemMask.data[i * R + j], `cold ${i} picks ${j}`);
+  }
+  // cold pairs carry 14 x chemical similarity, scaled by the symmetrised mask
+  for (const i of cold) {
+    for (let j = 0; j < R; j++) {
+      const nij = (rankMask.data[i * R + j] + rankMask.data[j * R + i]) / 2;
+      assert.ok(Math.abs(W.data[i * R + j] - nij * 14 * S.data[i * R + j]) < 1e-12);
+    }
+  }
+  const Wscaled = mk('chemical-scaled').adjacency('rows', specK);
+  assert.ok(same(Wscaled, knnSparsify(weights, p)));
+  assert.ok(!same(Wscaled, W), 'the two rankings differ on this fixture');
+  assert.ok(same(mk('chemical-scaled').similarity('rows', specK), mk('chemical-only').similarity('rows', specK)));
+  // the dense graph does not depend on the ranking
+  const dense = { combineProfiles: true, laplacian: 'normalized' as const };
+  assert.ok(same(mk('chemical-only').adjacency('rows', dense), mk('chemical-scaled').adjacency('rows', dense)));
+  assert.throws(() => mk('bogus' as 'naive'), /coldRows must be one of/);
+});
