@@ -140,13 +140,20 @@ export function mgrnnmXStep(
     svdCalls += r.calls;
     rank = r.rank;
     X = r.X;
+    // clamp X >= 0, then ||stacked residual|| + lambda ||X||_1 in the same pass
     const xn = X.data;
     let l1 = 0;
+    let rs = 0;
     for (let q = 0; q < size; q++) {
-      if (xn[q] < 0) xn[q] = 0;
-      l1 += xn[q];
+      let xq = xn[q];
+      if (xq < 0) xn[q] = xq = 0;
+      l1 += xq;
+      const a = y[q] - xq;
+      const b = z[q] - xq;
+      const c = v[q] - xq;
+      rs += w[q] * a * a + nu1 * b * b + nu2 * c * c;
     }
-    fCur = residualNorm(xn) + lambda * l1;
+    fCur = Math.sqrt(rs) + lambda * l1;
     if (Math.abs(fCur - fPrev) / Math.abs(fCur + fPrev) < o.tol) break;
   }
   return { X, inner, rank, svdCalls };
