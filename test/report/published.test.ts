@@ -33,6 +33,7 @@ test('published data: Table 6 complete (3 datasets x 3 settings x 3 metrics x 4 
   assert.equal(r('douban', 'sgmc').mean, 0.731);
   assert.equal(r('flixster', 'sgmc').mean, 0.9);
   assert.equal(r('flixster-u', 'sgmc').mean, 0.971);
+  assert.equal(r('flixster', 'sgmc').printed, '0.971 / 0.900');
   assert.equal(r('ml-1m', 'sgmc').mean, 0.839);
   assert.equal(r('synthetic-netflix', 'sgmc').mean, 0.0021);
   assert.equal(r('synthetic-ml-100k', 'sgmc-z').mean, 0.4777);
@@ -77,4 +78,6 @@ test('publishedTable: a user label is matched through task.methodName; recommend
   const row = t.rows.find((r) => r[cols.indexOf('method')].text === 'sgmc')!;
   assert.ok(Math.abs(row[cols.indexOf('difference')].mean! - (0.745 - 0.731)) < 1e-12);
   assert.ok(t.rows.every((r) => r[cols.indexOf('dataset')].text === 'douban'));
+  // external baselines we never ran (mc, grals, ...) are not listed
+  assert.deepEqual(t.rows.map((r) => r[cols.indexOf('method')].text), ['sgmc']);
 });
