@@ -3,8 +3,8 @@
  *
  * The reference code (MGRNNMforDTI, helper_functions/getdata.m) adds `1 - pdist2(X, X, type)` for the 13 entries
  * of its `similarity_types` list to the chemical (genomic) similarity and does NOT normalise the sum, so a
- * combined similarity lies in about [-8, 14] with 14 on the diagonal. We keep that scale (it matters for the
- * combinatorial Laplacian; the normalised one is scale-free).
+ * combined similarity lies in about [-4, 14] (only correlation can be negative), 14 on the diagonal. We keep
+ * that scale (it matters for the combinatorial Laplacian; the normalised one is scale-free).
  *
  * Cold rows (a node whose profile is all zero, e.g. a held-out drug in CVS2 under `profiles: 'train'`):
  * - `chemical-only` / `chemical-scaled`: profile terms are computed only between nodes that both have a non-empty
