@@ -46,6 +46,7 @@ test('nr CVS1, one repetition: each baseline (published preset) has AUPR in 0.5-
       const s = Array.from(fold.testCells, (c) => out.scores.data[c]);
       const l = Array.from(fold.testCells, (c) => ds.Y.data[c]);
       assert.ok(s.every(Number.isFinite), `${m.name}: non-finite scores`);
+      if (m.name === 'mgrnnm') assert.ok(Math.min(...out.scores.data) >= 0, 'mgrnnm: negative score');
       ap += aupr(s, l);
       roc += auc(s, l);
     }
