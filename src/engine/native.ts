@@ -62,10 +62,18 @@ export function loadAddon(): BlasAddon {
 
 /** Truncated SVD switches from dgesvdx to a full dgesdd above this fraction of min(m, n) (bench/engine.ts). */
 const GESVDX_MAX_FRACTION = 0.25;
+/**
+ * LAPACK calls on matrices with every dimension below this run on one OpenBLAS thread: at these sizes their many
+ * small BLAS calls lose more to thread synchronisation than they gain (measured on 2 cores: dgesdd 445x664 73 ms on
+ * 1 thread vs 145 ms on 2; dsyevd 664 equal; dsyevd 3000 6.3 s vs 3.5 s).
+ */
+const LAPACK_SINGLE_THREAD_BELOW = 1500;
 
 export class NativeEngine extends HostEngine {
   readonly name = 'native';
   readonly blas: BlasAddon;
+  /** LAPACK calls with every dimension below this use one thread (0 = always the configured threads) */
+  lapackSingleThreadBelow = LAPACK_SINGLE_THREAD_BELOW;
 
   constructor(opts: EngineOptions = {}) {
     super(opts);
@@ -213,6 +221,18 @@ export class NativeEngine extends HostEngine {
     return d instanceof Float64Array ? d : Float64Array.from(d);
   }
 
+  /** run f with one OpenBLAS thread when the matrix is small (see LAPACK_SINGLE_THREAD_BELOW) */
+  private lapack<T>(dims: number[], f: () => T): T {
+    const before = this.blas.getThreads();
+    const one = before > 1 && Math.max(...dims) < this.lapackSingleThreadBelow;
+    if (one) this.blas.setThreads(1);
+    try {
+      return f();
+    } finally {
+      if (one) this.blas.setThreads(before);
+    }
+  }
+
   eigh(a: Mat, k?: number): Eigen {
     checkSymmetric(a, 'eigh');
     const n = a.rows;
@@ -221,11 +241,11 @@ export class NativeEngine extends HostEngine {
     const A = a.data.slice();
     const w = new Float64Array(n);
     if (kk === n) {
-      this.blas.syevd(n, A, w);
+      this.lapack([n], () => this.blas.syevd(n, A, w));
       return { values: w, vectors: { rows: n, cols: n, data: A } };
     }
     const z = new Float64Array(n * kk);
-    this.blas.syevr(n, A, 1, kk, w, z);
+    this.lapack([n], () => this.blas.syevr(n, A, 1, kk, w, z));
     return { values: w.slice(0, kk), vectors: { rows: n, cols: kk, data: z } };
   }
 
@@ -240,26 +260,26 @@ export class NativeEngine extends HostEngine {
     if (kk <= GESVDX_MAX_FRACTION * r) {
       const U = new Float64Array(m * kk);
       const VT = new Float64Array(kk * n);
-      this.blas.gesvdx(m, n, A, kk, s, U, VT);
+      this.lapack([m, n], () => this.blas.gesvdx(m, n, A, kk, s, U, VT));
       return { u: { rows: m, cols: kk, data: U }, s: s.slice(0, kk), v: transposed(VT, n, kk) };
     }
     const U = new Float64Array(m * r);
     const VT = new Float64Array(r * n);
-    this.blas.gesdd(m, n, A, s, U, VT);
+    this.lapack([m, n], () => this.blas.gesdd(m, n, A, s, U, VT));
     const u = kk === r ? { rows: m, cols: r, data: U } : leadingColumns(U, m, r, kk);
     return { u, s: kk === r ? s : s.slice(0, kk), v: transposed(VT, n, kk) };
   }
 
   svdRandomized(a: Mat, k: number, opts?: RandomizedSvdOptions): Svd {
     checkMatrix(a, 'svdRandomized');
-    return randomizedSvd(a, k, this.kernels(), opts);
+    return this.lapack([a.rows, a.cols], () => randomizedSvd(a, k, this.kernels(), opts));
   }
 
   solveSPD(a: Mat, b: Mat): Mat {
     checkSolve(a, b, 'solveSPD');
     const B = b.data.slice();
     try {
-      this.blas.posv(a.rows, b.cols, a.data.slice(), B);
+      this.lapack([a.rows], () => this.blas.posv(a.rows, b.cols, a.data.slice(), B));
     } catch (e) {
       const msg = (e as Error).message;
       throw new RangeError(/positive definite/.test(msg) ? `solveSPD: matrix is not positive definite (${msg})` : msg);
