@@ -63,6 +63,11 @@ function completenessNotes(groups: Group[], agg: Aggregation): string[] {
       notes.push(`${g.dataset}/${g.setting}/${g.label}: unequal fold counts per repetition (${counts.join(', ')}): incomplete run`);
     }
   }
+  for (const m of ['auc', 'aupr'] as MetricName[]) {
+    let missing = 0;
+    for (const g of groups) if (g.kind === 'dti') missing += g.records.filter((r) => r.metrics[m] === undefined || r.metrics[m] === null).length;
+    if (missing) notes.push(`${missing} fold record(s) without ${METRIC_LABEL[m]} (undefined on that fold, e.g. no positive test cell) were skipped`);
+  }
   const units = new Set(groups.map((g) => summarize(g.records, (r) => r.metrics.rmse, agg)?.n));
   if (units.size === 1) {
     const [u] = units;
