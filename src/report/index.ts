@@ -3,6 +3,7 @@
  * Every file is written atomically; same records and options give byte-identical files (no timestamps).
  */
 import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import type { TaskRecord } from '../run/record.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { sha256, stableStringify } from '../core/hash.ts';
@@ -133,13 +134,28 @@ export async function buildReport(records: TaskRecord[], outDir: string, opts: R
     files: files.map((f) => ({ name: f.name, sha256: sha256(typeof f.data === 'string' ? Buffer.from(f.data) : f.data) })),
   };
   files.push({ name: 'manifest.json', data: JSON.stringify(manifest, null, 2) + '\n' });
+  const previous = await previousFiles(outDir);
   const written: string[] = [];
   for (const f of files) {
     const path = join(outDir, f.name);
     await writeFileAtomic(path, f.data);
     written.push(path);
   }
+  // files an earlier report wrote (per its manifest) that this one no longer produces are stale: remove them
+  const now = new Set(files.map((f) => f.name));
+  for (const name of previous) if (!now.has(name)) await rm(join(outDir, name), { force: true });
   return written;
+}
+
+/** Names listed in an existing manifest.json of `dir` (plain file names only). */
+async function previousFiles(dir: string): Promise<string[]> {
+  try {
+    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { schema?: string; files?: { name?: unknown }[] };
+    if (m.schema !== 'sgmc-dti/report/1' || !Array.isArray(m.files)) return [];
+    return m.files.map((f) => f.name).filter((n): n is string => typeof n === 'string' && /^[A-Za-z0-9._-]+$/.test(n));
+  } catch {
+    return [];
+  }
 }
 
 async function addPlot(files: { name: string; data: string | Uint8Array }[], stem: string, spec: Record<string, unknown>) {

@@ -64,6 +64,12 @@ test('buildReport: fold aggregation option, no plots, selected formats', async (
   assert.equal(t.meta.aggregation, 'fold');
   assert.equal(t.rows[0].sgmc.n, 3); // std over 3 folds
   await assert.rejects(buildReport([], base, { aggregation: 'bogus' as 'fold' }), /unknown aggregation/);
+  // a later report without the optimistic numbers removes the stale optimistic table it no longer writes
+  writeFileSync(join(base, 'keep.txt'), 'not ours');
+  const plain = dtiRecords({ reps: 2, folds: 3 }).map((r) => ({ ...r, metrics: { ...r.metrics, optimistic: undefined } }));
+  await buildReport(plain, base, { aggregation: 'fold', plots: false, formats: ['json'], published: false });
+  assert.ok(!existsSync(join(base, 'optimistic-dti-leak-free.json')));
+  assert.ok(existsSync(join(base, 'dti-leak-free.json')) && existsSync(join(base, 'keep.txt')));
 });
 
 test('curve points: trapezoid ROC area = auc(); PR step area = block-rule AP', () => {
