@@ -89,15 +89,30 @@ export function toCsv(t: Table): string {
   return lines.join('\n') + '\n';
 }
 
+const TEX: Record<string, string> = {
+  '\\': '\\textbackslash{}',
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '±': '$\\pm$',
+  '—': '--',
+  '−': '$-$',
+  '§': '\\S{}',
+  '·': '$\\cdot$',
+  σ: '$\\sigma$',
+};
+
+/** Escapes LaTeX specials (one character at a time, so replacements are never re-escaped). */
 export function texEscape(s: string): string {
-  return s
-    .replace(/\\/g, '\\textbackslash{}')
-    .replace(/([&%$#_{}])/g, '\\$1')
-    .replace(/~/g, '\\textasciitilde{}')
-    .replace(/\^/g, '\\textasciicircum{}')
-    .replace(/±/g, '$\\pm$')
-    .replace(/—/g, '--')
-    .replace(/−/g, '$-$');
+  let out = '';
+  for (const ch of s) out += TEX[ch] ?? ch;
+  return out;
 }
 
 export function toLatex(t: Table): string {

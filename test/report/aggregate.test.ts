@@ -157,6 +157,8 @@ test('renderers: escaping and formats', () => {
   assert.ok(tex.includes('\\textbf{0.5000 $\\pm$ 0.1000}'));
   assert.ok(tex.includes('T\\_1 \\& co'));
   assert.equal(texEscape('50% $x_1$ {a}'), '50\\% \\$x\\_1\\$ \\{a\\}');
+  assert.equal(texEscape('a\\b'), 'a\\textbackslash{}b'); // the braces of the replacement are not re-escaped
+  assert.equal(texEscape('§4 ± σ'), '\\S{}4 $\\pm$ $\\sigma$');
   const js = JSON.parse(toJson(t));
   assert.deepEqual(js.rows[0]['m|x'], { mean: 0.5, std: 0.1, n: 5, best: true });
 });
