@@ -1,11 +1,9 @@
 /**
  * What the run stage needs from the other modules, behind one interface so the runner can be tested with a toy
- * method or dataset. `loadDeps()` binds the real modules; modules that may be absent on a partial checkout
- * (datasets, report, the method list) are imported lazily so the rest still works.
+ * method or dataset. `loadDeps()` binds the real modules (every method of src/methods/all.ts is registered).
  */
-import { existsSync } from 'node:fs';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Dataset } from '../datasets/types.ts';
 import type { FoldSet, Setting } from '../splits/types.ts';
 import type { Mat } from '../core/matrix.ts';
@@ -20,6 +18,7 @@ import { scoreTestCells } from '../metrics/index.ts';
 import { getEngine } from '../engine/registry.ts';
 import { getMethod, methodNames } from '../methods/registry.ts';
 import { loadDataset, fetchDataset, datasetNames } from '../datasets/index.ts';
+import '../methods/all.ts';
 
 export interface DataOptions {
   cacheDir?: string;
@@ -44,23 +43,6 @@ export interface RunDeps {
   buildReport?(records: TaskRecord[], outDir: string, opts?: Record<string, unknown>): Promise<string[]>;
 }
 
-const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Import a module of this repository if it exists (paths relative to src/). */
-async function optionalImport<T>(rel: string): Promise<T | undefined> {
-  const file = resolve(srcDir, rel);
-  if (!existsSync(file)) return undefined;
-  return (await import(pathToFileURL(file).href)) as T;
-}
-
-let methodsLoaded: Promise<void> | undefined;
-
-/** Import src/methods/all.ts (every method registers itself) once per process. */
-export function loadAllMethods(): Promise<void> {
-  methodsLoaded ??= optionalImport('methods/all.ts').then(() => undefined);
-  return methodsLoaded;
-}
-
 /** Import user plugin modules (e.g. files that register extra methods), once each. */
 const pluginsDone = new Set<string>();
 export async function loadPlugins(paths: string[]): Promise<void> {
@@ -73,7 +55,6 @@ export async function loadPlugins(paths: string[]): Promise<void> {
 }
 
 export async function loadDeps(): Promise<RunDeps> {
-  await loadAllMethods();
   return {
     loadDataset,
     fetchDataset,
