@@ -22,7 +22,15 @@ export const sgmcSchema = spectralSchema({
 });
 
 /** The fast DTI preset (evidence table: bench/results/sgmc.md). */
-export const DTI_FAST: Partial<SgmcParams> = {};
+export const DTI_FAST: Partial<SgmcParams> = {
+  graph: { symmetrize: true, combineProfiles: true, knn: 5, laplacian: 'normalized' },
+  muR: 0.02,
+  muC: 0.02,
+  cInit: 'zero',
+  lrScale: 'spectral',
+  lr: 0.3,
+  iterations: 300,
+};
 
 export interface BatchMethod<P> extends Method<P> {
   /** params are validated and completed with the schema defaults */

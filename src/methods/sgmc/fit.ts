@@ -169,8 +169,9 @@ export async function fitSpectralBatch(
   });
   try {
     const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
-    const r = runLoop(engine, model, { kind: p.optimizer, lr: p.lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery }, hooks, progress);
-    return outputs(inputs, r, model, { ...extraInfo, p: pp, q: qq, pInner: pi, qInner: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1 }, false);
+    const lr = p.lrScale === 'spectral' ? Float64Array.from(inputs, (x, b) => p.lr / Math.max(1e-12, spectralNorm(x.Y, S[b])) ** (4 / 3)) : p.lr;
+    const r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery }, hooks, progress);
+    return outputs(inputs, r, model, { ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: pi, qInner: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1 }, false);
   } finally {
     model.dispose();
   }
@@ -210,4 +211,33 @@ export async function fitRecipeBatch(inputs: readonly FitInput[], p: RecipeParam
   } finally {
     model.dispose();
   }
+}
+
+/** largest singular value of M o S (power iteration on the host, fixed start: deterministic) */
+export function spectralNorm(M: Mat, S: Mat, iterations = 60): number {
+  const { rows: m, cols: n } = M;
+  const A = new Float64Array(m * n);
+  for (let k = 0; k < A.length; k++) A[k] = M.data[k] * S.data[k];
+  let v = new Float64Array(n).fill(1 / Math.sqrt(n));
+  const u = new Float64Array(m);
+  let sigma = 0;
+  for (let it = 0; it < iterations; it++) {
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += A[i * n + j] * v[j];
+      u[i] = s;
+    }
+    const w = new Float64Array(n);
+    for (let i = 0; i < m; i++) {
+      const ui = u[i];
+      if (ui !== 0) for (let j = 0; j < n; j++) w[j] += A[i * n + j] * ui;
+    }
+    let nw = 0;
+    for (const x of w) nw += x * x;
+    nw = Math.sqrt(nw);
+    if (nw === 0) return 0;
+    sigma = Math.sqrt(nw);
+    v = w.map((x) => x / nw);
+  }
+  return sigma;
 }

@@ -20,6 +20,8 @@ export interface StoppingParams {
 export interface OptimParams {
   optimizer: OptimizerKind;
   lr: number;
+  /** 'spectral': the fixed step is lr / sigma_max(M o S)^(4/3), computed per fold before training */
+  lrScale: 'none' | 'spectral';
   momentum: number;
 }
 
@@ -79,13 +81,18 @@ const stoppingProps = (iterations: number) => ({
   evalEvery: { type: 'integer', minimum: 1, default: 10, description: 'updates between evaluations (validation, probes)' },
 });
 
-const optimProps = (lr: number) => ({
+const optimProps = (lr: number, lrScale: 'none' | 'spectral' = 'none') => ({
   optimizer: {
     enum: ['gd', 'momentum', 'nesterov'],
     default: 'gd',
     description: "'gd' = the paper's fixed-step gradient descent; momentum/nesterov are extensions",
   },
   lr: { type: 'number', exclusiveMinimum: 0, default: lr, description: 'fixed step size' },
+  lrScale: {
+    enum: ['none', 'spectral'],
+    default: lrScale,
+    description: "'spectral': step = lr / sigma_max(training matrix)^(4/3) per fold (depth-3 curvature scale); still a fixed step",
+  },
   momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'momentum coefficient (extension)' },
 });
 
@@ -100,6 +107,7 @@ export interface SpectralDefaults {
   basis: 'graph' | 'identity';
   train: { P: boolean; C: boolean; Q: boolean };
   pSkip?: number;
+  lrScale?: 'none' | 'spectral';
 }
 
 export function spectralSchema(d: SpectralDefaults): Record<string, unknown> {
@@ -137,7 +145,7 @@ export function spectralSchema(d: SpectralDefaults): Record<string, unknown> {
       },
       pSkip: { type: 'integer', minimum: 1, default: d.pSkip ?? 1, description: 'SGMC-Z: filter width step' },
       qSkip: { type: 'integer', minimum: 1, default: d.pSkip ?? 1, description: 'SGMC-Z: filter width step' },
-      ...optimProps(d.lr),
+      ...optimProps(d.lr, d.lrScale),
       ...stoppingProps(d.iterations),
     },
   };
