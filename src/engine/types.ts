@@ -117,6 +117,6 @@ export interface EngineOptions {
   dtype?: DType;
   /** for tfjs: force one backend ('tensorflow' | 'wasm' | 'cpu'); ignored by the other engines */
   backend?: string;
-  /** for native: OpenBLAS thread count (process-wide; 1 per worker in a worker pool); for tfjs-wasm: threads */
+  /** for native: OpenBLAS thread count (process-wide: set 1 per worker in a worker pool); ignored by the others */
   threads?: number;
 }
