@@ -95,7 +95,8 @@ export async function buildReport(records: TaskRecord[], outDir: string, opts: R
       if (!rows.length) continue;
       rows.sort((a, b) => compareDatasets(a.dataset, b.dataset) || cmp(a.setting, b.setting) || compareMethods(a.method, b.method));
       const order = [...new Set(rows.map((r) => r.method))].sort(compareMethods);
-      const spec = barSpec(rows, `AUPR, mean ± std (${p.protocol} protocol, profiles ${p.profiles}; ${agg} aggregation)`, 'AUPR', order);
+      const title = { text: 'AUPR, mean ± std', subtitle: `${p.protocol} protocol · profiles ${p.profiles} · ${agg} aggregation` };
+      const spec = barSpec(rows, title, 'AUPR', order);
       await addPlot(files, `aupr-bars-${safe(p.id)}`, spec);
     }
     let curves = opts.curves;

@@ -131,7 +131,7 @@ export interface BarRow {
 }
 
 /** Bar chart of a metric (mean with ± std error bars), faceted by dataset (rows) and setting (columns). */
-export function barSpec(rows: BarRow[], title: string, yTitle = 'AUPR', methodOrder?: string[]): Record<string, unknown> {
+export function barSpec(rows: BarRow[], title: string | { text: string; subtitle: string }, yTitle = 'AUPR', methodOrder?: string[]): Record<string, unknown> {
   const values = rows.map((r) => ({
     ...r,
     lo: round(Number.isNaN(r.std) ? r.mean : r.mean - r.std),
@@ -141,7 +141,7 @@ export function barSpec(rows: BarRow[], title: string, yTitle = 'AUPR', methodOr
   const order = methodOrder ?? [...new Set(rows.map((r) => r.method))];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    title: typeof title === 'string' ? title : { ...title, anchor: 'start' },
     data: { values },
     facet: {
       row: { field: 'dataset', type: 'nominal', title: null, sort: [...new Set(rows.map((r) => r.dataset))] },
@@ -160,10 +160,10 @@ export function barSpec(rows: BarRow[], title: string, yTitle = 'AUPR', methodOr
           },
         },
         {
-          mark: { type: 'rule', color: 'black' },
+          mark: { type: 'errorbar', ticks: { size: 8 }, color: 'black' },
           encoding: {
             x: { field: 'method', type: 'nominal', sort: order },
-            y: { field: 'lo', type: 'quantitative' },
+            y: { field: 'lo', type: 'quantitative', title: yTitle },
             y2: { field: 'hi' },
           },
         },
