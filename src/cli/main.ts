@@ -2,10 +2,8 @@
  * The `dti` command: one subcommand per stage (fetch, splits, graphs, run, report, predict) and `all`.
  * Exit codes: 0 success, 1 failed tasks or an internal error, 2 invalid input (config, data, flags) or a busy outdir.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { InputError, InputErrors, isUserError } from '../core/errors.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
@@ -17,6 +15,7 @@ import {
   fetchStage, graphsStage, loadDatasets, preflight, reportStage, runStage, splitsStage, writeConfigInfo, type StageContext,
 } from '../run/stages.ts';
 import { runTaskFromList } from './task.ts';
+import { predictStage } from '../predict/index.ts';
 import { addConfigOptions, flagsToConfig } from './options.ts';
 
 export type StageName = 'fetch' | 'splits' | 'graphs' | 'run' | 'report' | 'predict' | 'all';
@@ -89,21 +88,12 @@ async function runStageCommand(stage: StageName, o: Record<string, unknown>, mo:
     }
     if (want('report')) await reportStage(ctx);
     if (stage === 'predict') await predictStage(ctx, o);
+
     if (stage === 'fetch' || stage === 'splits') await loadDatasets(ctx);
     return failed ? 1 : 0;
   } finally {
     await release();
   }
-}
-
-async function predictStage(ctx: StageContext, o: Record<string, unknown>): Promise<void> {
-  const file = resolve(import.meta.dirname ?? '.', '../predict/index.ts');
-  if (!existsSync(file)) throw new Error('the predict module (src/predict/index.ts) is not available in this checkout');
-  const mod = (await import(pathToFileURL(file).href)) as {
-    predictStage?: (ctx: StageContext, opts: Record<string, unknown>) => Promise<unknown>;
-  };
-  if (!mod.predictStage) throw new Error('src/predict/index.ts does not export predictStage(ctx, opts)');
-  await mod.predictStage(ctx, o);
 }
 
 export function buildProgram(mo: MainOptions, setCode: (c: number) => void): Command {
@@ -123,7 +113,12 @@ export function buildProgram(mo: MainOptions, setCode: (c: number) => void): Com
         writeErr: (x) => (mo.stderr ?? ((y: string) => process.stderr.write(y)))(x),
       });
     if (s.name === 'predict') {
-      cmd.option('--method <name>', 'method to fit (default: the first configured)').option('--top <n>', 'pairs to list per dataset', '100');
+      cmd
+        .option('--method <name>', 'method to fit: a configured label or a registered name (default: the first configured)')
+        .option('--top <n>', 'pairs per list (default 10)')
+        .addOption(new Option('--per <scope>', 'one list per drug, per target, or one overall').choices(['drug', 'target', 'all']))
+        .option('--drug <id>', 'only pairs of this drug')
+        .option('--target <id>', 'only pairs of this target');
     }
     cmd.action(async (opts: Record<string, unknown>) => setCode(await runStageCommand(s.name, opts, mo)));
     program.addCommand(cmd);
