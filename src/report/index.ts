@@ -39,7 +39,7 @@ export interface ReportOptions {
   /** which dataset/setting/repetition to draw curves for from saved predictions (default: the first with any) */
   curveTarget?: { dataset: string; setting: string; repetition?: number; protocol?: string };
   /** singular-value traces of one run, per method (e.g. { sgmc: [...], dmf: [...] }) */
-  singularValues?: { traces: Record<string, number[][]>; iterations?: Record<string, number[]>; title?: string; k?: number };
+  singularValues?: { traces: Record<string, number[][]>; iterations?: Record<string, number[]>; title?: string | { text: string; subtitle: string }; k?: number };
 }
 
 const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_');

@@ -179,7 +179,7 @@ export function barSpec(rows: BarRow[], title: string | { text: string; subtitle
  */
 export function singularValueSpec(
   traces: Record<string, number[][]>,
-  opts: { k?: number; iterations?: Record<string, number[]>; title?: string; log?: boolean } = {},
+  opts: { k?: number; iterations?: Record<string, number[]>; title?: string | { text: string; subtitle: string }; log?: boolean } = {},
 ): Record<string, unknown> {
   const k = opts.k ?? 10;
   const values: Record<string, unknown>[] = [];
@@ -197,7 +197,12 @@ export function singularValueSpec(
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: opts.title ?? `Singular-value dynamics (top ${k})`,
+    title:
+      opts.title === undefined
+        ? `Singular-value dynamics (top ${k})`
+        : typeof opts.title === 'string'
+          ? opts.title
+          : { ...opts.title, anchor: 'start' },
     data: { values },
     facet: { column: { field: 'method', type: 'nominal', title: null, sort: methods } },
     spec: {

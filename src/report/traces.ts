@@ -12,7 +12,7 @@ import type { TaskRecord } from '../run/record.ts';
 import { compareDatasets, compareMethods, type Group } from './aggregate.ts';
 
 export interface SingularValueTraces {
-  title: string;
+  title: { text: string; subtitle: string };
   traces: Record<string, number[][]>;
   iterations?: Record<string, number[]>;
 }
@@ -67,7 +67,7 @@ export async function singularValueTraces(groups: Group[], baseDir: string): Pro
     if (!Object.keys(traces).length) continue;
     const [d, s, rep, fold, protocol] = key.split('\u0000');
     return {
-      title: `Singular values of the completed matrix during training: ${d} ${s}, repetition ${rep}, fold ${fold} (${protocol})`,
+      title: { text: 'Singular values of the completed matrix during training', subtitle: `${d} ${s}, repetition ${rep}, fold ${fold} (${protocol})` },
       traces,
       iterations: Object.keys(iterations).length === Object.keys(traces).length ? iterations : undefined,
     };

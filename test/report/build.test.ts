@@ -145,7 +145,7 @@ test('singular-value traces saved by the run stage are found and plotted', async
   assert.deepEqual(Object.keys(sv.traces), ['dmf', 'sgmc']);
   assert.deepEqual(sv.traces.sgmc, tr.sgmc);
   assert.equal(sv.iterations!.dmf[3], 150);
-  assert.match(sv.title, /ml-100k given, repetition 0, fold 1/);
+  assert.match(sv.title.subtitle, /ml-100k given, repetition 0, fold 1/);
   const out = await buildReport(recs, join(base, 'out'), { predictionsDir: base, formats: ['md'] });
   assert.ok(out.some((p) => p.endsWith('singular-values.png')));
   writeFileSync(join(base, 'traces-sgmc-1.json'), JSON.stringify({ singularValues: [[1, 'x']] }));
