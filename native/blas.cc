@@ -1,4 +1,6 @@
 // Node-API binding of the system OpenBLAS (CBLAS) and LAPACKE for the `native` numeric engine.
+// (dgesvdx is deliberately not bound: in LAPACK 3.11 it corrupts the heap when asked for more singular triplets
+// than the rank of the input, e.g. any k on a zero matrix.)
 // Every function works in place on caller-owned typed arrays (zero copy), row-major storage. Shapes and buffer
 // lengths are checked here so that a wrong call throws a JS error instead of reading or writing out of bounds.
 #include <napi.h>
@@ -167,34 +169,6 @@ Napi::Value Gesdd(const Napi::CallbackInfo& info) {
                        static_cast<double*>(U.data), static_cast<lapack_int>(r), static_cast<double*>(VT.data),
                        static_cast<lapack_int>(n)),
         "dgesdd");
-  return env.Undefined();
-}
-
-// gesvdx(m, n, A, k, S, U, VT): the k largest singular triplets; A destroyed; U m x k, VT k x n.
-Napi::Value Gesvdx(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t m = GetInt(env, info[0], "m", 1), n = GetInt(env, info[1], "n", 1);
-  Buf A = GetF64(env, info[2], "A");
-  int64_t k = GetInt(env, info[3], "k", 1);
-  Buf S = GetF64(env, info[4], "S");
-  Buf U = GetF64(env, info[5], "U");
-  Buf VT = GetF64(env, info[6], "VT");
-  int64_t r = m < n ? m : n;
-  if (k > r) throw Napi::RangeError::New(env, "gesvdx: k > min(m, n)");
-  Need(env, A, m * n, "A");
-  Need(env, S, r, "S");
-  Need(env, U, m * k, "U");
-  Need(env, VT, k * n, "VT");
-  lapack_int found = 0;
-  std::vector<lapack_int> superb(12 * static_cast<size_t>(r));
-  Check(env,
-        LAPACKE_dgesvdx(LAPACK_ROW_MAJOR, 'V', 'V', 'I', static_cast<lapack_int>(m), static_cast<lapack_int>(n),
-                        static_cast<double*>(A.data), static_cast<lapack_int>(n), 0.0, 0.0, 1,
-                        static_cast<lapack_int>(k), &found, static_cast<double*>(S.data),
-                        static_cast<double*>(U.data), static_cast<lapack_int>(k), static_cast<double*>(VT.data),
-                        static_cast<lapack_int>(n), superb.data()),
-        "dgesvdx");
-  if (found != k) throw Napi::Error::New(env, "dgesvdx: found " + std::to_string(found) + " of " + std::to_string(k));
   return env.Undefined();
 }
 
@@ -436,7 +410,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("syevd", Napi::Function::New(env, Syevd));
   exports.Set("syevr", Napi::Function::New(env, Syevr));
   exports.Set("gesdd", Napi::Function::New(env, Gesdd));
-  exports.Set("gesvdx", Napi::Function::New(env, Gesvdx));
   exports.Set("qr", Napi::Function::New(env, Qr));
   exports.Set("posv", Napi::Function::New(env, Posv));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

@@ -1,7 +1,8 @@
 /**
  * The `native` engine: tensors are host typed arrays (Float32Array or Float64Array, zero copy into the addon);
- * products run on the system OpenBLAS (sgemm/dgemm), decompositions on LAPACKE (dsyevd/dsyevr, dgesdd/dgesvdx,
- * dposv, dgeqrf+dorgqr). The addon (native/) is built by `node native/build.mjs` at install; it is loaded lazily,
+ * products run on the system OpenBLAS (sgemm/dgemm), decompositions on LAPACKE (dsyevd/dsyevr, dgesdd, dposv,
+ * dgeqrf+dorgqr). Exact top-k SVD is a full dgesdd, truncated: dgesvdx would be faster for small k but corrupts the
+ * heap in LAPACK 3.11 when k exceeds the rank; `svdRandomized` is the fast approximate path. The addon (native/) is built by `node native/build.mjs` at install; it is loaded lazily,
  * and any load failure makes `createNativeEngine` throw a reason so the registry falls back to another engine.
  */
 import { createRequire } from 'node:module';
@@ -21,7 +22,6 @@ export interface BlasAddon {
   syevd(n: number, A: Float64Array, W: Float64Array): void;
   syevr(n: number, A: Float64Array, il: number, iu: number, W: Float64Array, Z: Float64Array): void;
   gesdd(m: number, n: number, A: Float64Array, S: Float64Array, U: Float64Array, VT: Float64Array): void;
-  gesvdx(m: number, n: number, A: Float64Array, k: number, S: Float64Array, U: Float64Array, VT: Float64Array): void;
   qr(m: number, n: number, A: Float64Array): void;
   posv(n: number, nrhs: number, A: Float64Array, B: Float64Array): void;
   setThreads(n: number): void;
@@ -60,8 +60,6 @@ export function loadAddon(): BlasAddon {
   return cached.addon!;
 }
 
-/** Truncated SVD switches from dgesvdx to a full dgesdd above this fraction of min(m, n) (bench/engine.ts). */
-const GESVDX_MAX_FRACTION = 0.25;
 /**
  * LAPACK calls on matrices with every dimension below this run on one OpenBLAS thread: at these sizes their many
  * small BLAS calls lose more to thread synchronisation than they gain (measured on 2 cores: dgesdd 445x664 73 ms on
@@ -257,12 +255,6 @@ export class NativeEngine extends HostEngine {
     if (kk === 0) return { u: mat(m, 0), s: new Float64Array(0), v: mat(n, 0) };
     const A = a.data.slice();
     const s = new Float64Array(r);
-    if (kk <= GESVDX_MAX_FRACTION * r) {
-      const U = new Float64Array(m * kk);
-      const VT = new Float64Array(kk * n);
-      this.lapack([m, n], () => this.blas.gesvdx(m, n, A, kk, s, U, VT));
-      return { u: { rows: m, cols: kk, data: U }, s: s.slice(0, kk), v: transposed(VT, n, kk) };
-    }
     const U = new Float64Array(m * r);
     const VT = new Float64Array(r * n);
     this.lapack([m, n], () => this.blas.gesdd(m, n, A, s, U, VT));

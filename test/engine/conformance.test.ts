@@ -291,6 +291,10 @@ for (const c of engineCases()) {
         svdCheck(lr);
         const s = e.svd(lr).s;
         for (let i = 3; i < s.length; i++) assert.ok(s[i] < 1e-12 * s[0], `rank-deficient: s[${i}] = ${s[i]}`);
+        // more triplets than the rank, and the zero matrix
+        svdCheck(lowRank(40, 30, 3, 8), 5);
+        svdCheck(mat(12, 9), 2);
+        assert.deepEqual([...e.svd(mat(12, 9), 2).s], [0, 0]);
       });
 
       test('svd top-k agrees with the full SVD (small k and large k paths)', () => {
