@@ -5,7 +5,7 @@
  *
  * (measured in bench/engine.ts: the native sgemm is 3-6x tfjs-wasm, which is ~30x the js loops and tfjs-cpu; so tfjs
  * on its plain `cpu` backend is never a default, only when forced). `DTI_ENGINE=<name>` in the environment
- * overrides the default; `getEngine('js')` forces one. Adding an engine = one `registerEngine` call.
+ * overrides the default; `getEngine('js')` forces one; a `backend` option without a name means tfjs. Adding an engine = one `registerEngine` call.
  */
 import type { Engine, EngineInfo, EngineOptions } from './types.ts';
 import { JsEngine } from './js.ts';
@@ -44,7 +44,8 @@ export const engineNames = (): string[] => [...factories.keys()];
 export const defaultEngineLog: string[] = [];
 
 export async function getEngine(name?: string, opts: EngineOptions = {}): Promise<Engine> {
-  const forced = name ?? (process.env.DTI_ENGINE || undefined);
+  // a tfjs backend without an engine name means tfjs
+  const forced = name ?? (process.env.DTI_ENGINE || (opts.backend ? 'tfjs' : undefined));
   if (forced) {
     const f = factories.get(forced);
     if (!f) throw new Error(`unknown engine '${forced}' (known: ${engineNames().join(', ')})`);

@@ -44,6 +44,7 @@ test('DTI_ENGINE overrides the default; names force an engine', async () => {
 test('tfjs: forcing backends, float64 refused, unavailable backend explained', async () => {
   const w = await getEngine('tfjs', { backend: 'wasm' });
   assert.equal(w.backend, 'tfjs-wasm');
+  if (!process.env.DTI_ENGINE) assert.equal((await getEngine(undefined, { backend: 'wasm' })).backend, 'tfjs-wasm');
   const c = await getEngine('tfjs', { backend: 'cpu' });
   assert.equal(c.backend, 'tfjs-cpu');
   await assert.rejects(getEngine('tfjs', { dtype: 'float64' }), /float32 only/);
