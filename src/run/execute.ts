@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import type { Dataset } from '../datasets/types.ts';
-import type { FoldSet, Fold } from '../splits/types.ts';
+import type { FoldSet, Fold, Setting } from '../splits/types.ts';
 import type { Engine } from '../engine/types.ts';
-import type { Mat } from '../core/matrix.ts';
+import { zeros, type Mat } from '../core/matrix.ts';
 import type { RunDeps } from './deps.ts';
 import type { TaskRecord } from './record.ts';
 import type { TaskSpec } from './task.ts';
@@ -38,10 +38,11 @@ export class TaskContext {
   }
 
   async fold(spec: TaskSpec, ds: Dataset): Promise<Fold> {
+    if (ds.kind === 'ratings') return { repetition: 0, fold: 0, testCells: ds.test };
     let p = this.foldSets.get(spec.foldsFile);
     const { rows, cols } = dims(ds);
     if (!p) {
-      p = this.deps.readFolds(spec.foldsFile, { rows, cols, setting: spec.setting });
+      p = this.deps.readFolds(spec.foldsFile, { rows, cols, setting: spec.setting as Setting });
       p.catch(() => this.foldSets.delete(spec.foldsFile));
       this.foldSets.set(spec.foldsFile, p);
     }
@@ -73,6 +74,17 @@ export const dims = (ds: Dataset): { rows: number; cols: number } =>
 /** Truth matrix of a dataset (labels or ratings). */
 export const truthOf = (ds: Dataset): Mat => (ds.kind === 'dti' ? ds.Y : ds.M);
 
+/** Recommender training view: the training ratings, mask 1 exactly on them (unrated cells are not observations). */
+export function ratingsView(M: Mat, train: Int32Array): { Y: Mat; W: Mat } {
+  const Y = zeros(M.rows, M.cols);
+  const W = zeros(M.rows, M.cols);
+  for (const c of train) {
+    Y.data[c] = M.data[c];
+    W.data[c] = 1;
+  }
+  return { Y, W };
+}
+
 /** Hash of a fold's test cells (part of the task key). */
 export const foldHash = (f: Fold): string => hashValue(f.testCells);
 
@@ -91,10 +103,9 @@ export async function runTask(
   const fold = await ctx.fold(spec, ds);
   const engine = await ctx.engine(spec);
   const truth = truthOf(ds);
-  const view = ctx.deps.trainingView(truth, fold);
-  const rowSim = ds.kind === 'dti' ? ds.drugSim : ds.rowAdjacency;
-  const colSim = ds.kind === 'dti' ? ds.targetSim : ds.colAdjacency;
-  if (!rowSim || !colSim) throw new Error(`dataset ${spec.dataset} has no row/column graphs`);
+  const view = ds.kind === 'dti' ? ctx.deps.trainingView(truth, fold) : ratingsView(ds.M, ds.train);
+  const rowSim = ds.kind === 'dti' ? ds.drugSim : (ds.rowAdjacency ?? zeros(ds.rows, ds.rows));
+  const colSim = ds.kind === 'dti' ? ds.targetSim : (ds.colAdjacency ?? zeros(ds.cols, ds.cols));
   const graphs = ctx.deps.createGraphProvider({
     rowSim,
     colSim,

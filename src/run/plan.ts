@@ -88,12 +88,20 @@ export interface DatasetInfo {
   cols: number;
   checksums: Record<string, string>;
   notes: string[];
+  /** recommender sets: the fixed test cells (one task per method, setting 'fixed') */
+  fixedTest?: Int32Array;
 }
+
+/** The setting name of a recommender set's fixed split. */
+export const FIXED = 'fixed';
 
 export function datasetInfo(ref: string, ds: Dataset): DatasetInfo {
   const rows = ds.kind === 'dti' ? ds.Y.rows : ds.rows;
   const cols = ds.kind === 'dti' ? ds.Y.cols : ds.cols;
-  return { ref, name: ds.name, kind: ds.kind, rows, cols, checksums: ds.checksums, notes: ds.notes };
+  return {
+    ref, name: ds.name, kind: ds.kind, rows, cols, checksums: ds.checksums, notes: ds.notes,
+    ...(ds.kind === 'ratings' ? { fixedTest: ds.test } : {}),
+  };
 }
 
 export interface PlanInput {
@@ -117,8 +125,10 @@ export function planTasks(p: PlanInput): TaskSpec[] {
   const tasks: TaskSpec[] = [];
   const paramErrors: InputError[] = [];
   for (const ds of p.datasets) {
-    for (const setting of config.settings) {
-      const fs = p.folds.get(foldKey(ds.name, setting));
+    for (const setting of ds.fixedTest ? [FIXED] : config.settings) {
+      const fs = ds.fixedTest
+        ? { file: '', set: { folds: [{ repetition: 0, fold: 0, testCells: ds.fixedTest }] } }
+        : p.folds.get(foldKey(ds.name, setting));
       if (!fs) throw new Error(`no folds for ${ds.name} ${setting}: run the splits stage first`);
       const resolved = config.methods.map((m, i) => {
         try {
@@ -131,8 +141,10 @@ export function planTasks(p: PlanInput): TaskSpec[] {
       });
       if (paramErrors.length) continue;
       for (const fold of fs.set.folds) {
-        if (fold.repetition >= config.cv.repetitions && !config.cv.foldFiles[foldKey(ds.name, setting)]) continue;
-        if (config.cv.onlyFolds && !config.cv.onlyFolds.includes(fold.fold)) continue;
+        if (!ds.fixedTest) {
+          if (fold.repetition >= config.cv.repetitions && !config.cv.foldFiles[foldKey(ds.name, setting)]) continue;
+          if (config.cv.onlyFolds && !config.cv.onlyFolds.includes(fold.fold)) continue;
+        }
         config.methods.forEach((m, i) => {
           const r = resolved[i]!;
           const method = p.deps.getMethod(m.name);
@@ -156,7 +168,7 @@ export function planTasks(p: PlanInput): TaskSpec[] {
             key,
             datasetRef: ds.ref,
             dataset: ds.name,
-            setting: setting as Setting,
+            setting: setting as Setting | 'fixed',
             repetition: fold.repetition,
             fold: fold.fold,
             method: m.name,

@@ -91,6 +91,10 @@ export async function splitsStage(ctx: StageContext): Promise<Map<string, { file
   const datasets = await loadDatasets(ctx);
   const out = new Map<string, { file: string; set: FoldSet }>();
   for (const [name, { info }] of datasets) {
+    if (info.fixedTest) {
+      ctx.progress.log(`[splits] ${name}: fixed train/test split of the benchmark (${info.fixedTest.length} test ratings)`);
+      continue;
+    }
     for (const setting of c.settings) {
       const given = c.cv.foldFiles[foldKey(info.ref, setting)] ?? c.cv.foldFiles[info.ref];
       if (given) {

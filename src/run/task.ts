@@ -16,7 +16,8 @@ export interface TaskSpec {
   /** dataset reference as configured (registered name or manifest path) and its name */
   datasetRef: string;
   dataset: string;
-  setting: Setting;
+  /** CVS1/2/3, or 'fixed' for a recommender set's published train/test split */
+  setting: Setting | 'fixed';
   repetition: number;
   fold: number;
   /** registered method name, its label in outputs, version, preset and resolved parameters */
