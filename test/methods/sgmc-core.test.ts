@@ -113,6 +113,7 @@ test('sgmc gradients match finite differences for every loss term and factor', (
     ['diag cols', { rhoC: 0.8 }],
     ['all terms', { muR: 0.2, muC: 0.4, rhoR: 0.3, rhoC: 0.6 }],
     ['sgmc-z filter bank', { filters: { p: [1, 3, 4], q: [1, 2, 3] }, muR: 0.2, muC: 0.1, rhoR: 0.1, rhoC: 0.1 }],
+    ['narrow inner widths (factored path)', { init: undefined as any, muR: 0.3, muC: 0.2, rhoR: 0.1, rhoC: 0.2 }],
     ['identity bases (dmf)', { phi: null, psi: null, lambdaR: null, lambdaC: null }],
     ['train C only (fm)', { train: { P: false, C: true, Q: false }, muR: 0.3 }],
     ['train P and C', { train: { P: true, C: true, Q: false }, rhoR: 0.2 }],
@@ -122,8 +123,10 @@ test('sgmc gradients match finite differences for every loss term and factor', (
     if (over.phi === null) {
       spec.init = { P: randMat(7, 4, rng, 0.7), C: randMat(4, 3, rng, 0.7), Q: randMat(6, 3, rng, 0.7) };
     }
+    if (label.startsWith('narrow')) spec.init = { P: randMat(5, 1, rng, 0.7), C: randMat(1, 1, rng, 0.7), Q: randMat(4, 1, rng, 0.7) };
     if (label.startsWith('dirichlet') || label.startsWith('diag')) spec.S = [mat(7, 6)]; // isolate the term
     const model = new SpectralModel(e, spec);
+    assert.equal(model.factored, label.startsWith('narrow'), `${label}: factored path choice`);
     checkGradients(model, label);
     model.dispose();
   }
@@ -247,6 +250,7 @@ test('memory is flat: no tensor leaks over many iterations (spectral, sgmc-z, ve
     ['spectral', () => new SpectralModel(engine, spec)],
     ['spectral batched', () => new SpectralModel(engine, { ...spec, batch: 2, M: [spec.M[0], spec.M[0]], S: [spec.S[0], spec.S[0]] })],
     ['sgmc-z', () => new SpectralModel(engine, { ...spec, filters: { p: [2, 4], q: [1, 3] } })],
+    ['spectral factored', () => new SpectralModel(engine, { ...spec, init: { P: randMat(5, 1, rng), C: randMat(1, 1, rng), Q: randMat(4, 1, rng) } })],
     ['vertex', () => new VertexModel(engine, {
       batch: 1, Lr: r.L, Lc: r.L, M: [randMat(6, 6, rng)], S: [mask(6, 6, rng, 0.5)], muR: 0.01, muC: 0.01,
       init: { A: randMat(6, 4, rng), Z: randMat(4, 4, rng), B: randMat(4, 6, rng) },

@@ -65,6 +65,8 @@ export class SpectralModel implements FactorModel {
   private readonly filters: { f: Float64Array; g: Float64Array }[] | null;
   private readonly rhoR: number;
   private readonly rhoC: number;
+  /** narrow inner widths: go through A = Phi P and B = Psi Q instead of forming Phi^T R Psi (same gradients) */
+  readonly factored: boolean;
 
   constructor(
     private readonly e: Engine,
@@ -133,7 +135,10 @@ export class SpectralModel implements FactorModel {
     // multiply-adds per gradient evaluation, times 2 for flops
     const basisFwd = (phis ? m * p * q : 0) + (psis ? m * q * n : 0);
     const perTerm = p * pi * qi + p * qi * q + 2 * basisFwd + p * q * qi * 2 + p * pi * qi * 2 + q * p * qi;
-    this.flopsPerIteration = 2 * B * ((this.filters?.length ?? 1) * perTerm + (this.filters && this.dir ? perTerm : 0));
+    const factoredCost =
+      m * p * pi + n * q * qi + m * pi * qi + m * qi * n + m * n * qi + p * m * qi + n * m * pi + q * n * pi + q * p * pi + p * pi * qi + p * qi * q + p * q * qi * 2 + p * pi * qi + q * pi * qi;
+    this.factored = !this.filters && !!phis && !!psis && factoredCost < perTerm;
+    this.flopsPerIteration = 2 * B * (this.factored ? factoredCost : (this.filters?.length ?? 1) * perTerm + (this.filters && this.dir ? perTerm : 0));
   }
 
   setFactors(fs: Tensor[]): void {
@@ -204,7 +209,24 @@ export class SpectralModel implements FactorModel {
     const Y = sc.track(ops.mm(PC, Q, false, true));
     const DY = this.dir ? sc.track(e.mul(this.dir, Y)) : null;
     if (withLoss && DY) loss += e.dot(DY, Y);
-    if (!this.filters) {
+    if (this.factored) {
+      // A = Phi P, B = Psi Q, X = A C B^T; with H = D o Y:
+      // dC = 2 P^T (Phi^T R B + H Q), dP = 2 (Phi^T R B + H Q) C^T, dQ = 2 (Psi^T R^T A + H^T P) C
+      const A = sc.track(e.matmul(this.phi!, P));
+      const Bq = sc.track(e.matmul(this.psi!, Q));
+      const X = sc.track(ops.mm(sc.track(e.matmul(A, C)), Bq, false, true));
+      const R = sc.track(e.sub(sc.track(e.mul(X, this.S)), this.MS));
+      if (withLoss) loss += e.sumSquares(R);
+      let GQ = sc.track(e.matmul(this.phiT!, sc.track(e.matmul(R, Bq))));
+      if (DY) GQ = sc.track(e.add(GQ, sc.track(e.matmul(DY, Q))));
+      if (tC) add(1, e.scale(sc.track(ops.mm(P, GQ, true)), 2));
+      if (tP) add(0, e.scale(sc.track(ops.mm(GQ, C, false, true)), 2));
+      if (tQ) {
+        let GP = sc.track(e.matmul(this.psiT!, sc.track(ops.mm(R, A, true))));
+        if (DY) GP = sc.track(e.add(GP, sc.track(ops.mm(DY, P, true))));
+        add(2, e.scale(sc.track(e.matmul(GP, C)), 2));
+      }
+    } else if (!this.filters) {
       const R = this.residual(Y, sc);
       if (withLoss) loss += e.sumSquares(R);
       const GR = this.toSpectral(R, sc);

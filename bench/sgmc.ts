@@ -1,0 +1,273 @@
+/**
+ * SGMC benchmark.
+ *
+ *   node --import tsx bench/sgmc.ts perf        ms/iteration and GFLOP/s of sgmc and sgmc-dti-recipe on nr, gpcr,
+ *                                               ic, e per engine, as a ratio to the best sgemm/dgemm rate measured
+ *                                               in the same run; batched vs one-by-one folds; e CVS1 fold wall time
+ *   node --import tsx bench/sgmc.ts evidence <ds> <folds> [profiles]
+ *                                               recipe vs 'dti-fast' (and candidates) on the same folds: cost, AUPR
+ *   node --import tsx bench/sgmc.ts report      bench/results/sgmc.md from the JSON files
+ *
+ * Results: bench/results/sgmc.perf.json, bench/results/sgmc.evidence.json, bench/results/sgmc.md.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/core/atomic.ts';
+import { mat } from '../src/core/matrix.ts';
+import { Rng } from '../src/core/rng.ts';
+import { getEngine, engineNames } from '../src/engine/registry.ts';
+import type { DType, Engine } from '../src/engine/types.ts';
+import type { ProfileMode } from '../src/graphs/types.ts';
+import { sgmcMethod, DTI_FAST } from '../src/methods/sgmc.ts';
+import { sgmcDtiRecipeMethod } from '../src/methods/sgmc-dti-recipe.ts';
+import { dmfMethod } from '../src/methods/dmf.ts';
+import type { FitOutput } from '../src/methods/types.ts';
+import { dti, foldCases, mean, score, timed } from './sgmc-harness.ts';
+
+const RESULTS = new URL('./results/', import.meta.url).pathname;
+const PERF = `${RESULTS}sgmc.perf.json`;
+const EVIDENCE = `${RESULTS}sgmc.evidence.json`;
+
+const readJson = <T>(p: string, d: T): T => (existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as T) : d);
+
+interface EvidenceRow {
+  dataset: string;
+  setting: string;
+  profiles: ProfileMode;
+  folds: number[];
+  config: string;
+  params: Record<string, unknown>;
+  iterations: number;
+  seconds: number;
+  secondsPerFold: number;
+  gflopPerFold: number;
+  auc: number;
+  aupr: number;
+  perFoldAupr: number[];
+  engine: string;
+  when: string;
+}
+
+export const CANDIDATES: Record<string, Record<string, unknown>> = {
+  'dti-fast': DTI_FAST,
+};
+
+function parseFolds(s: string): number[] {
+  const [a, b] = s.split('-').map(Number);
+  return b === undefined ? s.split(',').map(Number) : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+async function evidence(dsName: string, folds: number[], profiles: ProfileMode, configs: string[]): Promise<void> {
+  const engine = await getEngine();
+  const ds = await dti(dsName);
+  const rows = readJson<EvidenceRow[]>(EVIDENCE, []);
+  for (const config of configs) {
+    const cases = foldCases(ds, engine, { folds, profiles });
+    let params: Record<string, unknown>;
+    let method;
+    if (config === 'recipe') {
+      method = sgmcDtiRecipeMethod;
+      params = {};
+    } else if (config.startsWith('{')) {
+      method = sgmcMethod;
+      params = JSON.parse(config);
+    } else if (config === 'dmf') {
+      method = dmfMethod;
+      params = {};
+    } else {
+      method = sgmcMethod;
+      params = CANDIDATES[config];
+      if (!params) throw new Error(`unknown config ${config}`);
+    }
+    const [outs, seconds] = await timed(() => method.fitBatch(cases.map((c) => c.input), params as never));
+    const s = (outs as FitOutput[]).map((o, i) => score(ds, cases[i].fold, o.scores));
+    const info = (outs as FitOutput[])[0].info ?? {};
+    const row: EvidenceRow = {
+      dataset: dsName,
+      setting: 'CVS1',
+      profiles,
+      folds,
+      config,
+      params,
+      iterations: Number(info.iterations),
+      seconds,
+      secondsPerFold: seconds / folds.length,
+      gflopPerFold: Number(info.gflopPerIteration) * Number(info.iterations),
+      auc: mean(s.map((x) => x.auc)),
+      aupr: mean(s.map((x) => x.aupr)),
+      perFoldAupr: s.map((x) => x.aupr),
+      engine: `${engine.name} ${engine.backend} ${engine.dtype}`,
+      when: new Date().toISOString(),
+    };
+    console.log(JSON.stringify({ config: row.config, aupr: row.aupr.toFixed(4), auc: row.auc.toFixed(4), s: row.secondsPerFold.toFixed(2), it: row.iterations }));
+    const all = readJson<EvidenceRow[]>(EVIDENCE, []).filter(
+      (r) => !(r.dataset === row.dataset && r.profiles === row.profiles && r.config === row.config && r.folds.join() === row.folds.join()),
+    );
+    all.push(row);
+    await writeFileAtomic(EVIDENCE, JSON.stringify(all, null, 1) + '\n');
+  }
+  void rows;
+}
+
+
+interface PerfRow {
+  engine: string;
+  dataset: string;
+  method: string;
+  shape: string;
+  iterations: number;
+  msPerIteration: number;
+  gflopPerIteration: number;
+  gflops: number;
+  ratioToBestGemm: number;
+}
+
+/** best GEMM rate of an engine: a few shapes, best of 3 */
+function gemmRate(e: Engine): { gflops: number; shape: string } {
+  const rng = new Rng(1);
+  const rand = (r: number, c: number) => {
+    const m = mat(r, c);
+    for (let k = 0; k < m.data.length; k++) m.data[k] = rng.next();
+    return m;
+  };
+  const shapes: [number, number, number][] = e.name === 'js' ? [[200, 200, 200]] : [[445, 664, 664], [1024, 1024, 1024]];
+  let best = { gflops: 0, shape: '' };
+  for (const [m, k, n] of shapes) {
+    const a = e.upload(rand(m, k));
+    const b = e.upload(rand(k, n));
+    e.dispose(e.matmul(a, b));
+    for (let rep = 0; rep < 3; rep++) {
+      const t0 = performance.now();
+      const c = e.matmul(a, b);
+      e.download(c);
+      const s = (performance.now() - t0) / 1000;
+      e.dispose(c);
+      const g = (2 * m * k * n) / s / 1e9;
+      if (g > best.gflops) best = { gflops: g, shape: `${m}x${k}x${n}` };
+    }
+    e.dispose(a, b);
+  }
+  return best;
+}
+
+async function perf(): Promise<void> {
+  const engines: { name: string; dtype: DType }[] = [];
+  for (const name of engineNames()) for (const dtype of ['float32', 'float64'] as DType[]) engines.push({ name, dtype });
+  const out: { gemm: Record<string, { gflops: number; shape: string }>; rows: PerfRow[]; batching: unknown[]; eFold: unknown; machine: string } = {
+    gemm: {},
+    rows: [],
+    batching: [],
+    eFold: null,
+    machine: `${process.arch}, ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg()[0].toFixed(1)}`,
+  };
+  const datasets = ['nr', 'gpcr', 'ic', 'e'];
+  for (const { name, dtype } of engines) {
+    let engine: Engine;
+    try {
+      engine = await getEngine(name, { dtype });
+    } catch (err) {
+      console.log(`engine ${name} ${dtype} unavailable: ${(err as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const label = `${engine.name} ${engine.backend} ${engine.dtype}`;
+    const best = gemmRate(engine);
+    out.gemm[label] = best;
+    console.log(label, 'best gemm', best.gflops.toFixed(1), 'GFLOP/s', best.shape);
+    for (const dsName of datasets) {
+      const ds = await dti(dsName);
+      const big = ds.Y.rows * ds.Y.cols > 30000;
+      if (engine.name === 'js' && big) continue; // ~1 GFLOP/s: projected from the small sets instead
+      const cases = foldCases(ds, engine, { folds: [0], profiles: 'train' });
+      const inp = cases.map((c) => c.input);
+      const runs: [string, () => Promise<FitOutput[]>][] = [
+        ['sgmc dti-fast', () => sgmcMethod.fitBatch(inp, { ...DTI_FAST, iterations: big ? 20 : 100 })],
+        ['sgmc-dti-recipe', () => sgmcDtiRecipeMethod.fitBatch(inp, { iterations: big ? 5 : 50, scoreAt: big ? 5 : 50 })],
+      ];
+      for (const [method, run] of runs) {
+        const [o] = await run();
+        const ms = Number(o.info!.msPerIteration);
+        const gf = Number(o.info!.gflopPerIteration);
+        const row: PerfRow = {
+          engine: label,
+          dataset: dsName,
+          method,
+          shape: `${ds.Y.rows}x${ds.Y.cols}`,
+          iterations: Number(o.info!.iterations),
+          msPerIteration: ms,
+          gflopPerIteration: gf,
+          gflops: gf / (ms / 1000),
+          ratioToBestGemm: gf / (ms / 1000) / best.gflops,
+        };
+        out.rows.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
+    if (engine.name !== 'js' && engine.dtype === 'float64') {
+      // batched vs one-by-one folds (10 folds of one repetition)
+      for (const dsName of ['nr', 'gpcr']) {
+        const ds = await dti(dsName);
+        for (const profiles of ['none', 'train'] as ProfileMode[]) {
+          const cases = foldCases(ds, engine, { folds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], profiles });
+          const inp = cases.map((c) => c.input);
+          const params = { ...DTI_FAST, iterations: 100 };
+          await sgmcMethod.fitBatch(inp, params); // warm the eigenbasis memo
+          const [, batched] = await timed(() => sgmcMethod.fitBatch(inp, params));
+          const [, single] = await timed(async () => {
+            for (const x of inp) await sgmcMethod.fit(x, params);
+          });
+          const r = { engine: label, dataset: dsName, profiles, folds: 10, iterations: 100, batchedSeconds: batched, oneByOneSeconds: single, speedup: single / batched };
+          out.batching.push(r);
+          console.log(JSON.stringify(r));
+        }
+      }
+    }
+    if (engine.name === 'native' && engine.dtype === 'float64') {
+      const ds = await dti('e');
+      const [c] = foldCases(ds, engine, { folds: [0], profiles: 'train' });
+      const [o, seconds] = await timed(() => sgmcMethod.fit(c.input, DTI_FAST));
+      const s = score(ds, c.fold, o.scores);
+      out.eFold = { engine: label, seconds, trainingSeconds: o.info!.seconds, iterations: o.info!.iterations, aupr: s.aupr, auc: s.auc };
+      console.log('e CVS1 fold 0 (graphs + eigenbases + training):', JSON.stringify(out.eFold));
+    }
+  }
+  await writeFileAtomic(PERF, JSON.stringify(out, null, 1) + '\n');
+}
+
+
+const f = (x: unknown, d = 3): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : String(x ?? '-'));
+
+async function report(): Promise<void> {
+  const perfData = readJson<any>(PERF, null);
+  const ev = readJson<EvidenceRow[]>(EVIDENCE, []);
+  const L: string[] = ['# SGMC benchmark', '', 'Generated by `node --import tsx bench/sgmc.ts report` from `sgmc.perf.json` and `sgmc.evidence.json`.', ''];
+  L.push('## Recipe vs dti-fast (same folds, CVS1, repetition 0)', '');
+  L.push('Cost = seconds per fold of training on this machine (graphs and eigenbases excluded; batch of the listed folds) and GFLOP per fold.', '');
+  L.push('| dataset | profiles | folds | config | iterations | s/fold | GFLOP/fold | AUC | AUPR | AUPR - recipe |', '|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of ev) {
+    const rec = ev.find((x) => x.dataset === r.dataset && x.profiles === r.profiles && x.folds.join() === r.folds.join() && x.config === 'recipe');
+    L.push(`| ${r.dataset} | ${r.profiles} | ${r.folds.length === 1 ? r.folds[0] : `${r.folds[0]}-${r.folds[r.folds.length - 1]}`} | ${r.config} | ${r.iterations} | ${f(r.secondsPerFold, 1)} | ${f(r.gflopPerFold, 1)} | ${f(r.auc)} | ${f(r.aupr)} | ${rec ? f(r.aupr - rec.aupr) : '-'} |`);
+  }
+  if (perfData) {
+    L.push('', `## Per-iteration cost (${perfData.machine})`, '');
+    L.push('| engine | best GEMM GFLOP/s (shape) |', '|---|---|');
+    for (const [k, v] of Object.entries(perfData.gemm as Record<string, { gflops: number; shape: string }>)) L.push(`| ${k} | ${f(v.gflops, 1)} (${v.shape}) |`);
+    L.push('', '| engine | dataset | method | ms/iteration | GFLOP/iteration | GFLOP/s | ratio to best GEMM |', '|---|---|---|---|---|---|---|');
+    for (const r of perfData.rows as PerfRow[]) {
+      L.push(`| ${r.engine} | ${r.dataset} ${r.shape} | ${r.method} | ${f(r.msPerIteration, 2)} | ${f(r.gflopPerIteration, 4)} | ${f(r.gflops, 2)} | ${f(r.ratioToBestGemm, 3)} |`);
+    }
+    L.push('', '### Batched folds vs one by one (10 folds, 100 iterations of dti-fast)', '', '| engine | dataset | profiles | batched s | one-by-one s | speed-up |', '|---|---|---|---|---|---|');
+    for (const r of perfData.batching as any[]) L.push(`| ${r.engine} | ${r.dataset} | ${r.profiles} | ${f(r.batchedSeconds, 2)} | ${f(r.oneByOneSeconds, 2)} | ${f(r.speedup, 2)} |`);
+    if (perfData.eFold) {
+      const e = perfData.eFold;
+      L.push('', `### One e CVS1 fold with dti-fast (${e.engine})`, '', `Wall time ${f(e.seconds, 1)} s (training ${f(e.trainingSeconds, 1)} s, ${e.iterations} iterations; graphs and eigenbases included), AUPR ${f(e.aupr)}, AUC ${f(e.auc)}.`);
+    }
+  }
+  await writeFileAtomic(`${RESULTS}sgmc.md`, L.join('\n') + '\n');
+}
+
+const cmd = process.argv[2] ?? 'perf';
+if (cmd === 'perf') await perf();
+if (cmd === 'perf' || cmd === 'report') await report();
+if (cmd === 'evidence') {
+  const [, , , ds, folds, profiles, ...configs] = process.argv;
+  await evidence(ds, parseFolds(folds), (profiles ?? 'train') as ProfileMode, configs.length ? configs : ['recipe', 'dti-fast']);
+}
