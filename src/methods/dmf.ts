@@ -7,7 +7,7 @@ import { fitSpectralBatch } from './sgmc/fit.ts';
 import { pickSchema, resolveParams, spectralSchema, DTI_GRAPH, type SgmcParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
-const KEYS = ['pInner', 'qInner', 'alpha', 'optimizer', 'lr', 'momentum', 'stopping', 'iterations', 'tol', 'validationFraction', 'evalEvery'] as const;
+const KEYS = ['pInner', 'qInner', 'alpha', 'optimizer', 'lr', 'lrScale', 'momentum', 'stopping', 'iterations', 'tol', 'validationFraction', 'evalEvery'] as const;
 
 export const dmfSchema = pickSchema(
   spectralSchema({ title: '', muR: 0, muC: 0, alpha: 0, lr: 0.05, iterations: 300, p: null, basis: 'identity', train: { P: true, C: true, Q: true } }),

@@ -8,7 +8,7 @@ import type { BatchMethod } from './sgmc.ts';
 
 const KEYS = [
   'graph', 'rowGraph', 'colGraph', 'rowBasis', 'colBasis', 'p', 'q', 'muR', 'muC', 'alpha', 'cInit',
-  'optimizer', 'lr', 'momentum', 'stopping', 'iterations', 'tol', 'validationFraction', 'evalEvery',
+  'optimizer', 'lr', 'lrScale', 'momentum', 'stopping', 'iterations', 'tol', 'validationFraction', 'evalEvery',
 ] as const;
 
 export const fmSchema = pickSchema(
