@@ -17,7 +17,7 @@ import { Rng } from '../src/core/rng.ts';
 import { getEngine, engineNames } from '../src/engine/registry.ts';
 import type { DType, Engine } from '../src/engine/types.ts';
 import type { ProfileMode } from '../src/graphs/types.ts';
-import { sgmcMethod, DTI_FAST } from '../src/methods/sgmc.ts';
+import { sgmcMethod, DTI_FAST, DTI_GD } from '../src/methods/sgmc.ts';
 import { sgmcDtiRecipeMethod } from '../src/methods/sgmc-dti-recipe.ts';
 import { dmfMethod } from '../src/methods/dmf.ts';
 import type { FitOutput } from '../src/methods/types.ts';
@@ -49,6 +49,7 @@ interface EvidenceRow {
 
 export const CANDIDATES: Record<string, Record<string, unknown>> = {
   'dti-fast': DTI_FAST,
+  'dti-gd': DTI_GD,
 };
 
 function parseFolds(s: string): number[] {
