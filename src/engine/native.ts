@@ -36,7 +36,9 @@ export interface BlasAddon {
   config(): { version: string; config: string; corename: string; threads: number; procs: number; parallel: number };
 }
 
-export const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/sgmc_blas.node', import.meta.url));
+/** the built addon; `SGMC_NATIVE_ADDON` points elsewhere (a custom build, or a missing file to test the fallback) */
+export const ADDON_PATH =
+  process.env.SGMC_NATIVE_ADDON || fileURLToPath(new URL('../../native/build/Release/sgmc_blas.node', import.meta.url));
 
 let cached: { addon?: BlasAddon; error?: string } | undefined;
 

@@ -2,7 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineNames, engineProvenance, getEngine } from '../../src/engine/registry.ts';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { nativeStatus } from './fixtures.ts';
+import { repoRoot } from '../helpers/paths.ts';
 
 test('registry lists native, tfjs and js', () => {
   assert.deepEqual(engineNames().sort(), ['js', 'native', 'tfjs']);
@@ -67,4 +73,28 @@ test('engineProvenance records name, backend, dtype and library versions', async
   const j = engineProvenance(await getEngine('js'));
   assert.match(j.versions.mlMatrix, /^\d+\.\d+\.\d+$/);
   if (nativeStatus().ok) assert.match(engineProvenance(await getEngine('native')).versions.openblasConfig, /OpenBLAS/);
+});
+
+test('without the native addon the default falls back to tfjs (wasm here) and native explains why', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-fallback-'));
+  const script = join(dir, 'probe.mts');
+  const registry = pathToFileURL(join(repoRoot, 'src/engine/registry.ts')).href;
+  writeFileSync(
+    script,
+    `import { getEngine } from ${JSON.stringify(registry)};
+const e = await getEngine();
+let why = '';
+try { await getEngine('native'); } catch (err) { why = (err as Error).message; }
+console.log(JSON.stringify({ name: e.name, backend: e.backend, why }));
+process.exit(0);
+`,
+  );
+  const env: NodeJS.ProcessEnv = { ...process.env, SGMC_NATIVE_ADDON: join(dir, 'missing.node') };
+  delete env.DTI_ENGINE;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { name: string; backend: string; why: string };
+  assert.equal(out.name, 'tfjs');
+  assert.match(out.backend, /^tfjs-(node|node-gpu|wasm)$/);
+  assert.match(out.why, /native engine unavailable: cannot load .*missing\.node.*libopenblas-dev and liblapacke-dev/);
 });
