@@ -72,9 +72,9 @@ export async function runLocal(tasks: TaskSpec[], config: Config, events: Execut
       };
     };
 
-    const fail = (slot: Slot, error: string): void => {
+    const fail = (slot: Slot, error: string, retryable = true): void => {
       const b = slot.busy!;
-      const final = b.attempt > retries;
+      const final = !retryable || b.attempt > retries;
       events.onFail(b.spec, error, trace(slot, `failed: ${firstLine(error)}`), final);
       if (final) failed.push({ task: b.spec, error });
       else queue.push({ spec: b.spec, attempt: b.attempt + 1 });
@@ -101,7 +101,8 @@ export async function runLocal(tasks: TaskSpec[], config: Config, events: Execut
           slot.busy = undefined;
           pump(slot);
         } else if (m.type === 'error' && slot.busy) {
-          fail(slot, m.error);
+          slot.peakRssMb = m.peakRssMb;
+          fail(slot, m.error, m.retryable);
           pump(slot);
         }
       });

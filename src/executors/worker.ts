@@ -6,13 +6,14 @@
 import { loadDeps, loadPlugins } from '../run/deps.ts';
 import { TaskContext, runTask } from '../run/execute.ts';
 import type { TaskSpec } from '../run/task.ts';
+import { isUserError } from '../core/errors.ts';
 
 export type ToWorker = { type: 'task'; spec: TaskSpec } | { type: 'exit' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; id: string; fraction: number }
   | { type: 'done'; id: string; record: unknown }
-  | { type: 'error'; id: string; error: string };
+  | { type: 'error'; id: string; error: string; retryable: boolean; peakRssMb: number };
 
 const send = (m: FromWorker): void => {
   process.send?.(m);
@@ -35,7 +36,14 @@ async function handle(spec: TaskSpec): Promise<void> {
     send({ type: 'done', id: spec.id, record: rec });
   } catch (e) {
     const err = e as Error;
-    send({ type: 'error', id: spec.id, error: err?.stack ?? String(e) });
+    // bad input (a user error) fails the same way every time: no retry
+    send({
+      type: 'error',
+      id: spec.id,
+      error: isUserError(e) ? err.message : (err?.stack ?? String(e)),
+      retryable: !isUserError(e),
+      peakRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+    });
   }
 }
 

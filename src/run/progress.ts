@@ -40,9 +40,11 @@ export function createProgress(opts: { tty?: boolean; stream?: NodeJS.WriteStrea
     { format: ' {bar} {value}/{total} tasks | ETA {eta_formatted} | {label}', stream, hideCursor: true, etaBuffer: 20 },
     cliProgress.Presets.shades_classic,
   );
+  let running = false;
   return {
     start(total, already) {
       bar.start(total, already, { label: '' });
+      running = true;
     },
     current(label) {
       bar.update({ label });
@@ -52,11 +54,12 @@ export function createProgress(opts: { tty?: boolean; stream?: NodeJS.WriteStrea
     },
     log(m) {
       // print above the bar
-      stream.write(`\r\x1b[2K${m}\n`);
-      bar.render();
+      stream.write(running ? `\r\x1b[2K${m}\n` : `${m}\n`);
+      if (running) bar.render();
     },
     stop() {
-      bar.stop();
+      if (running) bar.stop();
+      running = false;
     },
   };
 }
