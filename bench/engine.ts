@@ -290,10 +290,13 @@ async function main(): Promise<void> {
   // --- target: the default engine on the e-sized products vs the best sgemm rate in this run
   const eRows = rows.filter((r) => r.op.startsWith('e: ') && r.op.includes('664'));
   const defLabel = def.name === 'native' ? `native f32 ${maxThreads}t` : def.name === 'tfjs' ? def.backend : 'js f64';
+  // the same engine as the local executor's workers run it (OPENBLAS_NUM_THREADS=1 when jobs > 1)
+  const poolLabel = def.name === 'native' && maxThreads > 1 ? 'native f32 1t' : defLabel;
   const target = eRows.map((r) => {
     const best = Math.max(...r.cells.filter((c) => c.gflops).map((c) => c.gflops!));
     const mine = r.cells.find((c) => c.config === defLabel)?.gflops ?? 0;
-    return { op: r.op, defaultGflops: mine, bestGflops: best, fraction: mine / best };
+    const pool = r.cells.find((c) => c.config === poolLabel)?.gflops ?? 0;
+    return { op: r.op, defaultGflops: mine, bestGflops: best, fraction: mine / best, poolGflops: pool, poolFraction: pool / best };
   });
   const result = {
     schema: 'sgmc-dti/bench-engine/1',
@@ -302,17 +305,23 @@ async function main(): Promise<void> {
     quick,
     defaultEngine: { ...engineProvenance(def), benchLabel: defLabel },
     configs: cfgs.map((c) => ({ label: c.label, ...engineProvenance(c.engine), threads: c.threads })),
-    target: { rule: 'default engine >= 50% of the best sgemm GFLOP/s on the e-sized products', rows: target, met: target.every((t) => t.fraction >= 0.5) },
+    target: {
+      rule: 'default engine >= 50% of the best sgemm GFLOP/s on the e-sized products',
+      rows: target,
+      met: target.every((t) => t.fraction >= 0.5),
+      poolConfig: poolLabel,
+      metInWorkerPool: target.every((t) => t.poolFraction >= 0.5),
+    },
     rows,
   };
   const dir = join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   await writeFileAtomic(join(dir, 'engine.json'), JSON.stringify(result, null, 2) + '\n');
   await writeFileAtomic(join(dir, 'engine.md'), markdown(result, cfgs, decompCfgs));
-  console.log(`target met: ${result.target.met}; wrote bench/results/engine.json and engine.md`);
+  console.log(`target met: ${result.target.met} (worker pool: ${result.target.metInWorkerPool}); wrote bench/results/engine.json and engine.md`);
 }
 
-function markdown(r: { date: string; machine: { cpus: number; model: string; node: string; load: string }; defaultEngine: { name: string; backend: string; benchLabel?: string }; target: { rows: { op: string; defaultGflops: number; bestGflops: number; fraction: number }[]; met: boolean }; rows: Row[] }, cfgs: Config[], dcfgs: Config[]): string {
+function markdown(r: { date: string; machine: { cpus: number; model: string; node: string; load: string }; defaultEngine: { name: string; backend: string; benchLabel?: string }; target: { rows: { op: string; defaultGflops: number; bestGflops: number; fraction: number; poolGflops: number; poolFraction: number }[]; met: boolean; poolConfig?: string; metInWorkerPool: boolean }; rows: Row[] }, cfgs: Config[], dcfgs: Config[]): string {
   const cell = (c: Cell | undefined, gflops: boolean): string => {
     if (!c) return '';
     if (c.skipped) return `skipped (${c.skipped})`;
@@ -337,11 +346,17 @@ function markdown(r: { date: string; machine: { cpus: number; model: string; nod
     '',
     '## Target: default engine >= 50 % of the best sgemm rate on the e-sized products',
     '',
-    '| product | default GF/s | best GF/s | fraction |',
-    '|---|---|---|---|',
-    ...r.target.rows.map((t) => `| ${t.op} | ${t.defaultGflops.toFixed(1)} | ${t.bestGflops.toFixed(1)} | ${(100 * t.fraction).toFixed(0)} % |`),
+    `Default = \`${r.defaultEngine.benchLabel}\` (OpenBLAS default threads); in a worker pool = \`${r.target.poolConfig}\` (the local`,
+    'executor sets OPENBLAS_NUM_THREADS=1 per worker when it runs several jobs).',
     '',
-    `Met: **${r.target.met ? 'yes' : 'no'}**.`,
+    '| product | best GF/s | default GF/s | fraction | in a worker pool GF/s | fraction |',
+    '|---|---|---|---|---|---|',
+    ...r.target.rows.map(
+      (t) =>
+        `| ${t.op} | ${t.bestGflops.toFixed(1)} | ${t.defaultGflops.toFixed(1)} | ${(100 * t.fraction).toFixed(0)} % | ${t.poolGflops.toFixed(1)} | ${(100 * t.poolFraction).toFixed(0)} % |`,
+    ),
+    '',
+    `Met by the default configuration: **${r.target.met ? 'yes' : 'no'}**; in a worker pool: **${r.target.metInWorkerPool ? 'yes' : 'no'}**.`,
     '',
     '## gemm (GFLOP/s)',
     '',
