@@ -8,14 +8,10 @@ import { InputError, InputErrors, isUserError } from '../core/errors.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import { executorNames } from '../executors/all.ts';
-import { loadDeps, loadPlugins, type RunDeps } from '../run/deps.ts';
+import type { RunDeps } from '../run/deps.ts';
 import { lockOutdir } from '../run/lock.ts';
 import { createProgress, type Progress } from '../run/progress.ts';
-import {
-  fetchStage, graphsStage, loadDatasets, preflight, reportStage, runStage, splitsStage, writeConfigInfo, type StageContext,
-} from '../run/stages.ts';
-import { runTaskFromList } from './task.ts';
-import { predictStage } from '../predict/index.ts';
+import type { StageContext } from '../run/stages.ts';
 import { addConfigOptions, flagsToConfig } from './options.ts';
 
 export type StageName = 'fetch' | 'splits' | 'graphs' | 'run' | 'report' | 'predict' | 'all';
@@ -67,6 +63,11 @@ async function runStageCommand(stage: StageName, o: Record<string, unknown>, mo:
     out(JSON.stringify(config, null, 2) + '\n');
     return 0;
   }
+  // the library (datasets, engines, methods, report) loads only when a stage runs: --help and errors stay fast
+  const { loadDeps, loadPlugins } = await import('../run/deps.ts');
+  const { fetchStage, graphsStage, loadDatasets, preflight, reportStage, runStage, splitsStage, writeConfigInfo } = await import(
+    '../run/stages.ts'
+  );
   const deps = mo.deps ?? (await loadDeps());
   const progress = mo.progress ?? createProgress({ quiet: Boolean(o.quiet) });
   const ctx: StageContext = { config, deps, progress };
@@ -87,7 +88,7 @@ async function runStageCommand(stage: StageName, o: Record<string, unknown>, mo:
       for (const f of s.failed) progress.log(`[run] FAILED ${f.task.id}: ${f.error.split('\n')[0]}`);
     }
     if (want('report')) await reportStage(ctx);
-    if (stage === 'predict') await predictStage(ctx, o);
+    if (stage === 'predict') await (await import('../predict/index.ts')).predictStage(ctx, o);
 
     if (stage === 'fetch' || stage === 'splits') await loadDatasets(ctx);
     return failed ? 1 : 0;
@@ -129,7 +130,9 @@ export function buildProgram(mo: MainOptions, setCode: (c: number) => void): Com
       .requiredOption('--list <file>', 'task list (JSON array of task specs)')
       .requiredOption('--index <n>', 'index in the list')
       .exitOverride()
-      .action(async (opts: { list: string; index: string }) => setCode(await runTaskFromList(opts.list, Number(opts.index), mo.deps))),
+      .action(async (opts: { list: string; index: string }) =>
+        setCode(await (await import('./task.ts')).runTaskFromList(opts.list, Number(opts.index), mo.deps)),
+      ),
     { hidden: true },
   );
   return program;
