@@ -17,7 +17,8 @@ import { createGraphProvider } from '../graphs/provider.ts';
 import { scoreTestCells } from '../metrics/index.ts';
 import { getEngine } from '../engine/registry.ts';
 import { getMethod, methodNames } from '../methods/registry.ts';
-import { loadDataset, fetchDataset, datasetNames } from '../datasets/index.ts';
+import { getDatasetEntry } from '../datasets/registry.ts';
+import '../datasets/yamanishi.ts';
 import '../methods/all.ts';
 
 export interface DataOptions {
@@ -30,7 +31,6 @@ export interface DataOptions {
 export interface RunDeps {
   loadDataset(ref: string, opts: DataOptions): Promise<Dataset>;
   fetchDataset(ref: string, opts: DataOptions): Promise<unknown>;
-  datasetNames(): string[];
   makeFolds(setting: Setting, rows: number, cols: number, opts: { repetitions?: number; folds?: number; seeds?: number[] }): FoldSet;
   writeFolds(path: string, set: FoldSet): Promise<void>;
   readFolds(path: string, expect?: { rows: number; cols: number; setting?: Setting }): Promise<FoldSet>;
@@ -54,11 +54,29 @@ export async function loadPlugins(paths: string[]): Promise<void> {
   }
 }
 
+/**
+ * The full dataset module registers the recommender sets too, whose MAT reader (h5wasm) costs seconds of start-up
+ * in every worker. The Yamanishi sets are served straight from their registry entry; anything else (user manifests,
+ * recommender sets) loads the full module on first use.
+ */
+let datasetsIndex: Promise<typeof import('../datasets/index.ts')> | undefined;
+const fullDatasets = (): Promise<typeof import('../datasets/index.ts')> => (datasetsIndex ??= import('../datasets/index.ts'));
+const quickEntry = (ref: string) => (/[\\/]|\.json$/.test(ref) ? undefined : getDatasetEntry(ref));
+
+async function loadDataset(ref: string, opts: DataOptions): Promise<Dataset> {
+  const e = quickEntry(ref);
+  return e ? e.load(opts) : (await fullDatasets()).loadDataset(ref, opts);
+}
+
+async function fetchDataset(ref: string, opts: DataOptions): Promise<unknown> {
+  const e = quickEntry(ref);
+  return e ? e.fetch(opts) : (await fullDatasets()).fetchDataset(ref, opts);
+}
+
 export async function loadDeps(): Promise<RunDeps> {
   return {
     loadDataset,
     fetchDataset,
-    datasetNames,
     makeFolds,
     writeFolds,
     readFolds,
