@@ -10,6 +10,8 @@ import { fmMethod } from '../../src/methods/fm.ts';
 import { sgmcDtiRecipeMethod } from '../../src/methods/sgmc-dti-recipe.ts';
 import type { ProbedFitInput } from '../../src/methods/sgmc/fit.ts';
 import { InputErrors } from '../../src/core/errors.ts';
+import { mat } from '../../src/core/matrix.ts';
+import type { GraphProvider } from '../../src/graphs/types.ts';
 import { bandLimited, syntheticInput, testRmse, GIVEN_GRAPH } from './sgmc-synthetic.ts';
 
 /** the fast engine when it loads here, else the js reference */
@@ -119,4 +121,57 @@ test('the recipe transposes to targets x drugs and back, with k = 2 x #targets',
   assert.equal(out.scores.cols, 9);
   assert.equal(out.info!.k, 18);
   await assert.rejects(() => sgmcDtiRecipeMethod.fit(syntheticInput(engine, s), { iterations: 10, scoreAt: 20 }), /scoreAt/);
+});
+
+test('every available engine gives the js reference scores (batched, with transposes)', async () => {
+  const { engineNames } = await import('../../src/engine/registry.ts');
+  const ref = await getEngine('js');
+  const a = bandLimited(ref, 24, 18, 3, 0.4, 2);
+  const b = { ...bandLimited(ref, 24, 18, 3, 0.3, 3), rowAdj: a.rowAdj, colAdj: a.colAdj };
+  // one set of graphs for every engine: eigenvectors of (near-)degenerate eigenvalues are not unique, so each
+  // engine's own eigh would start the models from different (equally valid) bases
+  const g = syntheticInput(ref, a).graphs;
+  const eig = { rows: await g.eigenbasis('rows', GIVEN_GRAPH), cols: await g.eigenbasis('cols', GIVEN_GRAPH) };
+  const lap = { rows: g.laplacian('rows', GIVEN_GRAPH), cols: g.laplacian('cols', GIVEN_GRAPH) };
+  const fixed: GraphProvider = {
+    profiles: 'none',
+    adjacency: () => { throw new Error('not used'); },
+    similarity: () => { throw new Error('not used'); },
+    laplacian: (side) => lap[side],
+    eigenbasis: async (side, _spec, k) => {
+      const e = eig[side];
+      const kk = k ?? e.values.length;
+      const v = mat(e.vectors.rows, kk);
+      for (let i = 0; i < v.rows; i++) for (let j = 0; j < kk; j++) v.data[i * kk + j] = e.vectors.data[i * e.vectors.cols + j];
+      return { values: e.values.slice(0, kk), vectors: v };
+    },
+  };
+  const mk = (e: Engine) => [a, b].map((s, i) => ({ ...syntheticInput(e, s, i + 1), graphs: fixed }));
+  const params = { graph: GIVEN_GRAPH, p: 10, q: 8, pInner: 4, qInner: 4, rhoR: 0.01, muR: 0.01, lr: 0.003, iterations: 40 };
+  const want = await sgmcMethod.fitBatch(mk(ref), params);
+  const wantR = await sgmcDtiRecipeMethod.fitBatch(mk(ref), { graph: GIVEN_GRAPH, iterations: 30, scoreAt: 30, lr: 0.003 });
+  for (const name of engineNames().filter((n) => n !== 'js')) {
+    let e: Engine;
+    try {
+      e = await getEngine(name, { dtype: 'float32' });
+    } catch {
+      continue; // not loadable on this machine
+    }
+    for (const [got, exp] of [
+      [await sgmcMethod.fitBatch(mk(e), params), want],
+      [await sgmcDtiRecipeMethod.fitBatch(mk(e), { graph: GIVEN_GRAPH, iterations: 30, scoreAt: 30, lr: 0.003 }), wantR],
+    ] as const) {
+      for (let b = 0; b < 2; b++) {
+        const x = got[b].scores.data;
+        const y = exp[b].scores.data;
+        let num = 0;
+        let den = 0;
+        for (let k = 0; k < x.length; k++) {
+          num += (x[k] - y[k]) ** 2;
+          den += y[k] ** 2;
+        }
+        assert.ok(den > 0 && Math.sqrt(num / den) < 1e-3, `${name}: relative difference ${Math.sqrt(num / den)}`);
+      }
+    }
+  }
 });
