@@ -113,6 +113,12 @@ export async function fitSpectralBatch(
   extraInfo: Record<string, number | string> = {},
 ): Promise<FitOutput[]> {
   const { m, n, engine } = checkBatch(inputs);
+  if (p.cInit === 'toy' && inputs.length > 1) {
+    // the toy start depends on each fold's data: fit one by one
+    const outs: FitOutput[] = [];
+    for (const x of inputs) outs.push(...(await fitSpectralBatch([x], p, variant, extraInfo)));
+    return outs;
+  }
   const shared = graphsShared(inputs);
   checkDim(`${variant}.p`, p.p ?? 0, m);
   checkDim(`${variant}.q`, p.q ?? 0, n);
