@@ -23,7 +23,7 @@ async function fastEngine(): Promise<Engine> {
   }
 }
 
-const SYN = { graph: GIVEN_GRAPH, p: 15, q: 15, muR: 1e-4, muC: 1e-4, lr: 0.003 };
+const SYN = { graph: GIVEN_GRAPH, p: 15, q: 15, muR: 1e-4, muC: 1e-4, lr: 0.003, lrScale: 'none' as const };
 
 test('methods are registered under their names with schema defaults', () => {
   for (const name of ['sgmc', 'sgmc-z', 'dmf', 'fm', 'sgmc-dti-recipe']) {
@@ -77,7 +77,7 @@ test('batched folds give the same scores as one-by-one fits (sgmc, sgmc-z, fm, d
   const b = { ...bandLimited(engine, 24, 18, 3, 0.3, 3), rowAdj: a.rowAdj, colAdj: a.colAdj };
   const inputs = [syntheticInput(engine, a, 1), syntheticInput(engine, b, 2)];
   const cases: [string, any, any][] = [
-    ['sgmc', sgmcMethod, { graph: GIVEN_GRAPH, p: 10, q: 8, rhoR: 0.01, rhoC: 0.01, lr: 0.01, iterations: 30, stopping: 'validation', evalEvery: 5, tol: 1e-3 }],
+    ['sgmc', sgmcMethod, { graph: GIVEN_GRAPH, p: 10, q: 8, rhoR: 0.01, rhoC: 0.01, lr: 0.1, lrScale: 'spectral', iterations: 30, stopping: 'validation', evalEvery: 5, tol: 1e-3 }],
     ['sgmc-z', sgmcZMethod, { graph: GIVEN_GRAPH, p: 10, q: 8, pSkip: 4, qSkip: 3, lr: 0.0005, iterations: 20 }],
     ['fm', fmMethod, { graph: GIVEN_GRAPH, lr: 0.01, iterations: 20 }],
     ['dmf', dmfMethod, { lr: 0.01, iterations: 20, optimizer: 'momentum' }],
@@ -103,7 +103,7 @@ test('validation stopping stops on tolerance; the optimistic number is kept apar
   const engine = await getEngine('js');
   const s = bandLimited(engine, 30, 24, 3, 0.5, 4);
   const input: ProbedFitInput = { ...syntheticInput(engine, s), probe: (X) => ({ rmse: testRmse(s, X) }) };
-  const out = await sgmcMethod.fit(input, { graph: GIVEN_GRAPH, p: 8, q: 8, lr: 0.01, iterations: 5000, stopping: 'validation', tol: 1e-4, evalEvery: 5 });
+  const out = await sgmcMethod.fit(input, { graph: GIVEN_GRAPH, p: 8, q: 8, lr: 0.01, lrScale: 'none', iterations: 5000, stopping: 'validation', tol: 1e-4, evalEvery: 5 });
   assert.equal(out.info!.stoppedBy, 'tolerance');
   assert.ok(Number(out.info!.iterations) < 5000);
   assert.ok(Number(out.info!.validationRmse) > 0);
@@ -147,7 +147,7 @@ test('every available engine gives the js reference scores (batched, with transp
     },
   };
   const mk = (e: Engine) => [a, b].map((s, i) => ({ ...syntheticInput(e, s, i + 1), graphs: fixed }));
-  const params = { graph: GIVEN_GRAPH, p: 10, q: 8, pInner: 4, qInner: 4, rhoR: 0.01, muR: 0.01, lr: 0.003, iterations: 40 };
+  const params = { graph: GIVEN_GRAPH, p: 10, q: 8, pInner: 4, qInner: 4, rhoR: 0.01, muR: 0.01, lr: 0.003, lrScale: 'none' as const, iterations: 40 };
   const want = await sgmcMethod.fitBatch(mk(ref), params);
   const wantR = await sgmcDtiRecipeMethod.fitBatch(mk(ref), { graph: GIVEN_GRAPH, iterations: 30, scoreAt: 30, lr: 0.003 });
   for (const name of engineNames().filter((n) => n !== 'js')) {
