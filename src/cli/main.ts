@@ -10,6 +10,7 @@ import type { Config } from '../config/types.ts';
 import { executorNames } from '../executors/all.ts';
 import type { RunDeps } from '../run/deps.ts';
 import { lockOutdir } from '../run/lock.ts';
+import { sweepStaleTemps } from '../core/atomic.ts';
 import { createProgress, type Progress } from '../run/progress.ts';
 import type { StageContext } from '../run/stages.ts';
 import { addConfigOptions, flagsToConfig } from './options.ts';
@@ -75,6 +76,9 @@ async function runStageCommand(stage: StageName, o: Record<string, unknown>, mo:
   else await loadPlugins(config.plugins);
   const release = await lockOutdir(config.outdir);
   try {
+    // temp files of a killed earlier run are never read, but they are clutter: remove those whose writer is gone
+    const swept = await sweepStaleTemps(config.outdir);
+    if (swept.length) progress.log(`[resume] removed ${swept.length} temporary file(s) left by an interrupted run`);
     await writeConfigInfo(config);
     const want = (s: StageName): boolean => stage === s || stage === 'all';
     if (want('fetch')) await fetchStage(ctx);

@@ -50,3 +50,30 @@ export const writeJsonAtomic = (path: string, value: unknown): Promise<void> =>
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 
 export const isTempName = (name: string): boolean => /\.tmp-\d+-[0-9a-f]+$/.test(name);
+
+/**
+ * Remove temporary files left under `root` by writers that died (their pid no longer runs on this host).
+ * Call it while holding the output-directory lock, so no live writer of this run is affected. Returns the removed
+ * paths (relative to root).
+ */
+export async function sweepStaleTemps(root: string): Promise<string[]> {
+  const { default: fg } = await import('fast-glob');
+  const found = await fg('**/.*.tmp-*', { cwd: root, dot: true, onlyFiles: true, suppressErrors: true });
+  const removed: string[] = [];
+  for (const rel of found) {
+    const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(rel);
+    if (!m || pidAlive(Number(m[1]))) continue;
+    await fs.rm(join(root, rel), { force: true });
+    removed.push(rel);
+  }
+  return removed.sort();
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -61,3 +61,16 @@ test('InputError names file, line, column', () => {
   const e = new InputError('not a number', { file: 'a.tsv', line: 3, column: 5, hint: 'use a dot' });
   assert.equal(e.message, 'a.tsv, line 3, column 5: not a number (hint: use a dot)');
 });
+
+test('sweepStaleTemps removes temp files of dead writers only', async () => {
+  const { sweepStaleTemps } = await import('../../src/core/atomic.ts');
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
+  mkdirSync(join(dir, 'a/b'), { recursive: true });
+  writeFileSync(join(dir, 'a/b/.x.json.tmp-999999999-abcd1234'), 'partial');
+  writeFileSync(join(dir, `a/.y.json.tmp-${process.pid}-abcd1234`), 'in flight');
+  writeFileSync(join(dir, 'a/b/x.json'), '{}');
+  assert.deepEqual(await sweepStaleTemps(dir), ['a/b/.x.json.tmp-999999999-abcd1234']);
+  assert.deepEqual(readdirSync(join(dir, 'a/b')), ['x.json']);
+  assert.ok(readdirSync(join(dir, 'a')).includes(`.y.json.tmp-${process.pid}-abcd1234`));
+});
