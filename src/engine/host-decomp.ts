@@ -99,3 +99,11 @@ export function svdRandomizedJs(a: Mat, k: number, opts?: RandomizedSvdOptions):
   checkMatrix(a, 'svdRandomized');
   return randomizedSvd(a, k, jsKernels, opts);
 }
+
+/** The ml-matrix decompositions as engine members, shared by the engines without LAPACK (js, tfjs). */
+export const mlMatrixDecompositions = {
+  eigh: eighJs,
+  svd: svdJs,
+  solveSPD: solveSPDJs,
+  svdRandomized: svdRandomizedJs,
+} as const;

@@ -4,7 +4,7 @@
  */
 import type { Mat } from '../core/matrix.ts';
 import type { EngineOptions, MatmulOptions, RandomizedSvdOptions, Tensor } from './types.ts';
-import { eighJs, svdJs, solveSPDJs, svdRandomizedJs } from './host-decomp.ts';
+import { mlMatrixDecompositions } from './host-decomp.ts';
 import { HostEngine, productShape } from './host.ts';
 import { packageVersion } from './versions.ts';
 
@@ -48,18 +48,10 @@ export class JsEngine extends HostEngine {
     return out;
   }
 
-  eigh(a: Mat, k?: number) {
-    return eighJs(a, k);
-  }
-  svd(a: Mat, k?: number) {
-    return svdJs(a, k);
-  }
-  solveSPD(a: Mat, b: Mat) {
-    return solveSPDJs(a, b);
-  }
-  svdRandomized(a: Mat, k: number, opts?: RandomizedSvdOptions) {
-    return svdRandomizedJs(a, k, opts);
-  }
+  readonly eigh = mlMatrixDecompositions.eigh;
+  readonly svd = mlMatrixDecompositions.svd;
+  readonly solveSPD = mlMatrixDecompositions.solveSPD;
+  readonly svdRandomized = mlMatrixDecompositions.svdRandomized;
   versions(): Record<string, string> {
     return { node: process.versions.node, mlMatrix: packageVersion('ml-matrix') };
   }

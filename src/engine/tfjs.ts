@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import type * as TfNs from '@tensorflow/tfjs';
 import { mat, type Mat } from '../core/matrix.ts';
 import type { Engine, EngineOptions, MatmulOptions, RandomizedSvdOptions, Tensor } from './types.ts';
-import { eighJs, solveSPDJs, svdJs, svdRandomizedJs } from './host-decomp.ts';
+import { mlMatrixDecompositions } from './host-decomp.ts';
 import { productShape } from './host.ts';
 import { packageVersion } from './versions.ts';
 
@@ -304,18 +304,10 @@ export class TfjsEngine implements Engine {
     return this.readScalar(() => this.tf.sum(this.tf.mul(A, B)));
   }
 
-  eigh(a: Mat, k?: number) {
-    return eighJs(a, k);
-  }
-  svd(a: Mat, k?: number) {
-    return svdJs(a, k);
-  }
-  solveSPD(a: Mat, b: Mat) {
-    return solveSPDJs(a, b);
-  }
-  svdRandomized(a: Mat, k: number, opts?: RandomizedSvdOptions) {
-    return svdRandomizedJs(a, k, opts);
-  }
+  readonly eigh = mlMatrixDecompositions.eigh;
+  readonly svd = mlMatrixDecompositions.svd;
+  readonly solveSPD = mlMatrixDecompositions.solveSPD;
+  readonly svdRandomized = mlMatrixDecompositions.svdRandomized;
 }
 
 /**
