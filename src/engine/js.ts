@@ -2,8 +2,7 @@
  * The `js` engine: plain typed-array loops for products and elementwise ops, ml-matrix for decompositions.
  * Slow (about 1 GFLOP/s) but dependency-free; it is the reference the conformance suite compares other engines to.
  */
-import type { Mat } from '../core/matrix.ts';
-import type { EngineOptions, MatmulOptions, RandomizedSvdOptions, Tensor } from './types.ts';
+import type { EngineOptions, MatmulOptions, Tensor } from './types.ts';
 import { mlMatrixDecompositions } from './host-decomp.ts';
 import { HostEngine, productShape } from './host.ts';
 import { packageVersion } from './versions.ts';

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TfNs from '@tensorflow/tfjs';
 import { mat, type Mat } from '../core/matrix.ts';
-import type { Engine, EngineOptions, MatmulOptions, RandomizedSvdOptions, Tensor } from './types.ts';
+import type { Engine, EngineOptions, MatmulOptions, Tensor } from './types.ts';
 import { mlMatrixDecompositions } from './host-decomp.ts';
 import { productShape } from './host.ts';
 import { packageVersion } from './versions.ts';
