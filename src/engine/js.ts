@@ -47,10 +47,10 @@ export class JsEngine extends HostEngine {
     return out;
   }
 
-  readonly eigh = mlMatrixDecompositions.eigh;
-  readonly svd = mlMatrixDecompositions.svd;
-  readonly solveSPD = mlMatrixDecompositions.solveSPD;
-  readonly svdRandomized = mlMatrixDecompositions.svdRandomized;
+  eigh = mlMatrixDecompositions.eigh;
+  svd = mlMatrixDecompositions.svd;
+  solveSPD = mlMatrixDecompositions.solveSPD;
+  svdRandomized = mlMatrixDecompositions.svdRandomized;
   versions(): Record<string, string> {
     return { node: process.versions.node, mlMatrix: packageVersion('ml-matrix') };
   }

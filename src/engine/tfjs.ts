@@ -304,10 +304,10 @@ export class TfjsEngine implements Engine {
     return this.readScalar(() => this.tf.sum(this.tf.mul(A, B)));
   }
 
-  readonly eigh = mlMatrixDecompositions.eigh;
-  readonly svd = mlMatrixDecompositions.svd;
-  readonly solveSPD = mlMatrixDecompositions.solveSPD;
-  readonly svdRandomized = mlMatrixDecompositions.svdRandomized;
+  eigh = mlMatrixDecompositions.eigh;
+  svd = mlMatrixDecompositions.svd;
+  solveSPD = mlMatrixDecompositions.solveSPD;
+  svdRandomized = mlMatrixDecompositions.svdRandomized;
 }
 
 /**
