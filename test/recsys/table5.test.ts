@@ -25,6 +25,7 @@ test('Table 5 presets: identity basis on graph-less sides, widths, trainable fac
   const sn = table5Params('synthetic-netflix', 'sgmc', { rows: 150, cols: 200 })!;
   assert.deepEqual(sn.train, { P: true, C: true, Q: false });
   assert.equal(sn.lr, 5e-3);
+  assert.equal(sn.lrScale, 'none', 'raw fixed step, as in the paper');
   assert.equal(sn.rhoR, 0.1);
   const fm = table5Params('synthetic-netflix', 'fm', { rows: 150, cols: 200 })!;
   assert.equal(fm.p, 150, 'fm eigenvector count capped at m');

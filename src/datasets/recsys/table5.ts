@@ -101,7 +101,8 @@ export function table5Params(dataset: string, method: Table5Method, size: { rows
   const row = TABLE5[dataset]?.[method];
   if (!row) return null;
   const sides = GRAPH_SIDES[dataset] ?? { rows: true, cols: true };
-  const stopping = { stopping: 'validation', validationFraction: 0.05, tol: 1e-6, optimizer: 'gd', lr: row.lr, alpha: row.alpha ?? 0 };
+  // lrScale 'none': Table 5's learning rates are raw fixed steps
+  const stopping = { stopping: 'validation', validationFraction: 0.05, tol: 1e-6, optimizer: 'gd', lr: row.lr, lrScale: 'none', alpha: row.alpha ?? 0 };
   if (method === 'dmf') return { ...stopping, pInner: row.width[0], qInner: row.width[1] };
   const common = {
     ...stopping,
