@@ -117,10 +117,10 @@ test('WKNKN as a method option: fits run and differ from the plain fit; bad K is
 
 test('presets: published values per dataset and setting; unknown dataset is an InputError naming the preset', () => {
   assert.deepEqual(grmfMethod.presets!.published({ dataset: 'nr', setting: 'CVS1' }), {
-    lambdaL: 0.125, lambdaD: 0.15, lambdaT: 0.05, p: 2, k: 100, iterations: 2, weighted: true,
+    lambdaL: 0.125, lambdaD: 0.15, lambdaT: 0.05, p: 2, k: 100, iterations: 2, weighted: true, combineProfiles: true,
   });
   assert.deepEqual(cmfMethod.presets!.published({ dataset: 'e', setting: 'CVS2' }), {
-    lambdaL: 2, lambdaD: 64, lambdaT: 0.125, k: 100, iterations: 2, weighted: true,
+    lambdaL: 2, lambdaD: 64, lambdaT: 0.125, k: 100, iterations: 2, weighted: true, combineProfiles: true,
   });
   assert.deepEqual(mgrnnmMethod.presets!.published({ dataset: 'gpcr', setting: 'CVS1' }), {
     lambda: 0.5, mu1: 0.5, mu2: 0.1, nu1: 0.1, nu2: 0.5, p: 2,
