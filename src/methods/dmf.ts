@@ -49,6 +49,8 @@ export const dmfMethod: BatchMethod<DmfParams> = {
   async fitBatch(inputs, params) {
     return fitSpectralBatch(inputs, dmfToSgmc(resolveParams<DmfParams>('dmf', dmfSchema, params)), 'sgmc');
   },
+  /** identity bases: no graphs */
+  graphSpecs: () => [],
 };
 
 registerMethod(dmfMethod);

@@ -2,7 +2,7 @@
  * `fm` (functional maps, SGMC1): X = Phi_p C Psi_q^T with only C trained (P = Q = I), Dirichlet terms as in SGMC.
  */
 import { registerMethod } from './registry.ts';
-import { fitSpectralBatch } from './sgmc/fit.ts';
+import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
 import { pickSchema, resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
@@ -19,6 +19,8 @@ export const fmSchema = pickSchema(
 
 export type FmParams = Pick<SgmcParams, (typeof KEYS)[number]>;
 
+const fmToSgmc = (f: FmParams): SgmcParams => ({ ...f, pInner: null, qInner: null, rhoR: 0, rhoC: 0, train: { P: false, C: true, Q: false }, pSkip: 1, qSkip: 1 });
+
 export const fmMethod: BatchMethod<FmParams> = {
   name: 'fm',
   version: '1',
@@ -28,10 +30,9 @@ export const fmMethod: BatchMethod<FmParams> = {
     return (await this.fitBatch([input], params))[0];
   },
   async fitBatch(inputs, params) {
-    const f = resolveParams<FmParams>('fm', fmSchema, params);
-    const p: SgmcParams = { ...f, pInner: null, qInner: null, rhoR: 0, rhoC: 0, train: { P: false, C: true, Q: false }, pSkip: 1, qSkip: 1 };
-    return fitSpectralBatch(inputs, p, 'sgmc');
+    return fitSpectralBatch(inputs, fmToSgmc(resolveParams<FmParams>('fm', fmSchema, params)), 'sgmc');
   },
+  graphSpecs: (params) => spectralGraphUses(fmToSgmc(resolveParams<FmParams>('fm', fmSchema, params))),
 };
 
 registerMethod(fmMethod);

@@ -92,6 +92,15 @@ export const grmfMethod: Method<GrmfParams> = {
     published: (ctx) => ({ ...published(GRMF_PUBLISHED, 'grmf', ctx), k: 100, iterations: 2, weighted: true }),
   },
   fit: fitGrmf,
+  graphSpecs(params) {
+    // the p-NN normalised Laplacians pnnLaplacian() asks for (no eigenbasis)
+    const p = withDefaults('grmf', GRMF_DEFAULTS, params);
+    const spec = { symmetrize: p.symmetrize, combineProfiles: p.combineProfiles, knn: p.p, laplacian: 'normalized' as const };
+    return [
+      { side: 'rows', spec, use: 'laplacian' },
+      { side: 'cols', spec, use: 'laplacian' },
+    ];
+  },
 };
 
 registerMethod(grmfMethod);

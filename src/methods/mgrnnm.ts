@@ -119,6 +119,15 @@ export const mgrnnmMethod: Method<MgrnnmParams> = {
     },
   },
   fit: fitMgrnnm,
+  graphSpecs(params) {
+    // the p-NN normalised Laplacians pnnLaplacian() asks for (no eigenbasis)
+    const p = withDefaults('mgrnnm', MGRNNM_DEFAULTS, params);
+    const spec = { symmetrize: p.symmetrize, combineProfiles: p.combineProfiles, knn: p.p, laplacian: 'normalized' as const };
+    return [
+      { side: 'rows', spec, use: 'laplacian' },
+      { side: 'cols', spec, use: 'laplacian' },
+    ];
+  },
 };
 
 registerMethod(mgrnnmMethod);

@@ -6,7 +6,7 @@
  * 'dti-fast' preset for everyday runs.
  */
 import { registerMethod } from './registry.ts';
-import { fitRecipeBatch } from './sgmc/fit.ts';
+import { fitRecipeBatch, recipeGraphUses } from './sgmc/fit.ts';
 import { recipeSchema, resolveParams, type RecipeParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
@@ -21,6 +21,7 @@ export const sgmcDtiRecipeMethod: BatchMethod<RecipeParams> = {
   async fitBatch(inputs, params) {
     return fitRecipeBatch(inputs, resolveParams<RecipeParams>('sgmc-dti-recipe', recipeSchema, params));
   },
+  graphSpecs: (params) => recipeGraphUses(resolveParams<RecipeParams>('sgmc-dti-recipe', recipeSchema, params)),
 };
 
 registerMethod(sgmcDtiRecipeMethod);

@@ -5,7 +5,7 @@
  * Cost grows with the number of filter pairs: pick pSkip/qSkip accordingly.
  */
 import { registerMethod } from './registry.ts';
-import { fitSpectralBatch } from './sgmc/fit.ts';
+import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
 import { resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
@@ -33,6 +33,7 @@ export const sgmcZMethod: BatchMethod<SgmcParams> = {
   async fitBatch(inputs, params) {
     return fitSpectralBatch(inputs, resolveParams<SgmcParams>('sgmc-z', sgmcZSchema, params), 'sgmc-z');
   },
+  graphSpecs: (params) => spectralGraphUses(resolveParams<SgmcParams>('sgmc-z', sgmcZSchema, params)),
 };
 
 registerMethod(sgmcZMethod);

@@ -6,7 +6,7 @@
  */
 import { registerMethod } from './registry.ts';
 import type { FitInput, FitOutput, Method } from './types.ts';
-import { fitSpectralBatch } from './sgmc/fit.ts';
+import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
 import { resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
 
 export const sgmcSchema = spectralSchema({
@@ -58,6 +58,7 @@ export const sgmcMethod: BatchMethod<SgmcParams> = {
   async fitBatch(inputs, params) {
     return fitSpectralBatch(inputs, resolveParams<SgmcParams>('sgmc', sgmcSchema, params), 'sgmc');
   },
+  graphSpecs: (params) => spectralGraphUses(resolveParams<SgmcParams>('sgmc', sgmcSchema, params)),
 };
 
 registerMethod(sgmcMethod);

@@ -1,6 +1,9 @@
 import type { Mat } from '../core/matrix.ts';
 import type { Engine } from '../engine/types.ts';
-import type { GraphProvider } from '../graphs/types.ts';
+import type { GraphProvider, GraphSpec, Side } from '../graphs/types.ts';
+
+/** Scores of the test cells of a candidate score matrix (drugs x targets), for best-on-test (optimistic) numbers. */
+export type TestProbe = (scores: Mat) => { auc?: number; aupr?: number; rmse?: number };
 
 /** What a method is fitted on: one fold of one dataset. Rows = drugs (or users), columns = targets (or items). */
 export interface FitInput {
@@ -17,6 +20,23 @@ export interface FitInput {
   setting?: string;
   /** called with progress (0..1) and optional numbers to trace (e.g. loss), never required */
   onProgress?: (fraction: number, info?: Record<string, number>) => void;
+  /**
+   * Optional test-cell probe, given by the runner only when the config asks for optimistic numbers: a method that
+   * can evaluate intermediate iterates reports the best probe values (`optimistic_*` in `info`); never the main number.
+   */
+  probe?: TestProbe;
+  /** Optional: record the top `k` singular values of the iterate every `every` updates (`traces.singularValues`). */
+  traceSingularValues?: { k: number; every: number };
+}
+
+/** A graph a method will ask its provider for (so the graphs stage can build and cache it ahead of the run). */
+export interface GraphUse {
+  side: Side;
+  spec: GraphSpec;
+  /** eigenpairs wanted (default all) */
+  k?: number;
+  /** what the method reads: the eigenbasis (default; cached on disk) or the Laplacian only */
+  use?: 'eigenbasis' | 'laplacian';
 }
 
 export interface FitOutput {
@@ -39,4 +59,6 @@ export interface Method<P = Record<string, unknown>> {
   /** named presets, e.g. 'published', resolved per dataset and setting */
   presets?: Record<string, (ctx: { dataset?: string; setting?: string }) => Partial<P>>;
   fit(input: FitInput, params: P): Promise<FitOutput>;
+  /** the graphs `fit` will ask for with these (resolved) params; optional */
+  graphSpecs?(params: P, ctx: { dataset?: string; setting?: string }): GraphUse[];
 }

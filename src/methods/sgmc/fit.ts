@@ -9,21 +9,19 @@ import { InputError } from '../../core/errors.ts';
 import type { Engine, Eigen } from '../../engine/types.ts';
 import type { GraphSpec, Side } from '../../graphs/types.ts';
 import { validationSplit } from '../../splits/index.ts';
-import type { FitInput, FitOutput } from '../types.ts';
-import { runLoop, type BatchItemHooks, type LoopResult, type Probe } from './loop.ts';
+import type { FitInput, FitOutput, GraphUse } from '../types.ts';
+import { runLoop, type BatchItemHooks, type LoopResult, type SingularValueTraceSpec } from './loop.ts';
 import type { FactorModel } from './model.ts';
 import type { RecipeParams, SgmcParams } from './params.ts';
 import { SpectralModel } from './spectral.ts';
 import { VertexModel } from './vertex.ts';
 
 /**
- * `FitInput` plus an optional test-cell probe: the runner may pass one that scores the test cells of a candidate
- * X (drugs x targets); the method then reports the best value over its evaluation points as `optimistic_*` in
- * `info` (best-on-test early stopping: optimistic by construction, never the main number).
+ * `FitInput` with its optional test-cell probe (`FitInput.probe`): the method reports the best value over its
+ * evaluation points as `optimistic_*` in `info` (best-on-test early stopping: optimistic by construction, never the
+ * main number). Kept as an alias for existing callers.
  */
-export interface ProbedFitInput extends FitInput {
-  probe?: Probe;
-}
+export type ProbedFitInput = FitInput;
 
 function checkBatch(inputs: readonly FitInput[]): { m: number; n: number; engine: Engine } {
   if (!inputs.length) throw new RangeError('no inputs to fit');
@@ -67,7 +65,7 @@ function prepare(inputs: readonly FitInput[], st: { stopping: string; validation
       });
       h.validation = { cells: validation, truth };
     }
-    const probe = (x as ProbedFitInput).probe;
+    const probe = x.probe;
     if (probe) h.probe = transposed ? (X: Mat) => probe(transpose(X)) : probe;
     S.push(s);
     hooks.push(h);
@@ -92,9 +90,30 @@ function outputs(inputs: readonly FitInput[], r: LoopResult, model: FactorModel,
     if (opt) for (const [k, v] of Object.entries(opt)) info[`optimistic_${k}`] = v;
     const traces: Record<string, number[][]> = {};
     if (r.lossTrace.length) traces.loss = r.lossTrace;
+    if (r.singularValueIterations.length) {
+      traces.singularValues = r.singularValues[b];
+      traces.singularValueIterations = r.singularValueIterations.map((it) => [it]);
+    }
     return { scores: transposed ? transpose(r.X[b]) : r.X[b], info, traces };
   });
 }
+
+/** The eigenbases `fitSpectralBatch` asks for with these params (for the graphs stage to cache them ahead). */
+export function spectralGraphUses(p: SgmcParams): GraphUse[] {
+  const out: GraphUse[] = [];
+  if (p.rowBasis === 'graph') out.push({ side: 'rows', spec: p.rowGraph ?? p.graph, ...(p.p ? { k: p.p } : {}) });
+  if (p.colBasis === 'graph') out.push({ side: 'cols', spec: p.colGraph ?? p.graph, ...(p.q ? { k: p.q } : {}) });
+  return out;
+}
+
+/** The Laplacians `fitRecipeBatch` asks for. */
+export const recipeGraphUses = (p: RecipeParams): GraphUse[] => [
+  { side: 'rows', spec: p.graph, use: 'laplacian' },
+  { side: 'cols', spec: p.graph, use: 'laplacian' },
+];
+
+/** the batch's singular-value trace request (the first input that asks; a batch shares its trace points) */
+const svTraceOf = (inputs: readonly FitInput[]): SingularValueTraceSpec | undefined => inputs.find((x) => x.traceSingularValues)?.traceSingularValues;
 
 async function basisFor(inputs: readonly FitInput[], side: Side, spec: GraphSpec, k: number | null, shared: boolean): Promise<Eigen[]> {
   const get = (x: FitInput): Promise<Eigen> => x.graphs.eigenbasis(side, spec, k ?? undefined);
@@ -176,7 +195,7 @@ export async function fitSpectralBatch(
   try {
     const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
     const lr = p.lrScale === 'spectral' ? Float64Array.from(inputs, (x, b) => p.lr / Math.max(1e-12, spectralNorm(x.Y, S[b])) ** (4 / 3)) : p.lr;
-    const r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery }, hooks, progress);
+    const r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery }, hooks, progress, svTraceOf(inputs));
     return outputs(inputs, r, model, { ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: pi, qInner: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1 }, false);
   } finally {
     model.dispose();
@@ -212,7 +231,7 @@ export async function fitRecipeBatch(inputs: readonly FitInput[], p: RecipeParam
   try {
     const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
     const every = hooks.some((h) => h.probe) ? Math.max(1, Math.round(p.scoreAt / 50)) : p.scoreAt;
-    const res = runLoop(engine, model, { kind: 'gd', lr: p.lr }, { mode: 'fixed', iterations: p.scoreAt, tol: 0, evalEvery: every }, hooks, progress);
+    const res = runLoop(engine, model, { kind: 'gd', lr: p.lr }, { mode: 'fixed', iterations: p.scoreAt, tol: 0, evalEvery: every }, hooks, progress, svTraceOf(inputs));
     return outputs(inputs, res, model, { k, scoreAt: p.scoreAt, publishedIterations: p.iterations, sharedBases: shared ? 1 : 0 }, true);
   } finally {
     model.dispose();

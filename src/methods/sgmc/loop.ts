@@ -7,6 +7,7 @@
 import type { Mat } from '../../core/matrix.ts';
 import type { Engine } from '../../engine/types.ts';
 import type { FactorModel } from './model.ts';
+import type { TestProbe } from '../types.ts';
 import { Optimizer, type OptimizerSpec } from './optim.ts';
 
 export interface StopSpec {
@@ -19,13 +20,19 @@ export interface StopSpec {
   evalEvery: number;
 }
 
-/** Test-cell probe (optional; for the optimistic, clearly labelled best-on-test number). */
-export type Probe = (X: Mat) => Record<string, number>;
+/** Test-cell probe (optional; for the optimistic, clearly labelled best-on-test number): FitInput.probe. */
+export type Probe = TestProbe;
 
 export interface BatchItemHooks {
   /** validation cells (row-major indices in the model's orientation) and their true values */
   validation?: { cells: Int32Array; truth: Float64Array };
   probe?: Probe;
+}
+
+/** Record the top-k singular values of every item's iterate every `every` updates (and at 0 and the end). */
+export interface SingularValueTraceSpec {
+  k: number;
+  every: number;
 }
 
 export interface LoopResult {
@@ -37,6 +44,10 @@ export interface LoopResult {
   optimistic: (Record<string, number> | null)[];
   /** [iteration, loss] at evaluation points (loss summed over the batch) */
   lossTrace: number[][];
+  /** per item: singular values at each trace point (empty without a trace spec) */
+  singularValues: number[][][];
+  /** iterations of the trace points (shared by the items) */
+  singularValueIterations: number[];
   seconds: number;
 }
 
@@ -64,6 +75,7 @@ export function runLoop(
   stop: StopSpec,
   hooks: BatchItemHooks[],
   onProgress?: (fraction: number, info?: Record<string, number>) => void,
+  svTrace?: SingularValueTraceSpec,
 ): LoopResult {
   const t0 = performance.now();
   const B = hooks.length;
@@ -80,12 +92,24 @@ export function runLoop(
   const prev = Array(B).fill(NaN);
   const best: (Record<string, number> | null)[] = Array(B).fill(null);
   const lossTrace: number[][] = [];
+  const svEvery = svTrace ? Math.max(1, Math.floor(svTrace.every)) : 0;
+  const sv: number[][][] = hooks.map(() => []);
+  const svIts: number[] = [];
+  const traceSv = (it: number, Xs: Mat[]): void => {
+    svIts.push(it);
+    for (let b = 0; b < B; b++) {
+      const X = final[b] ?? Xs[b];
+      const k = Math.min(svTrace!.k, X.rows, X.cols);
+      sv[b].push(Array.from(engine.svd(X, k).s.slice(0, k)));
+    }
+  };
   const evaluate = (it: number, Xs: Mat[]): void => {
     for (let b = 0; b < B; b++) {
       if (final[b]) continue;
       const h = hooks[b];
       if (h.probe) {
-        const r = { ...h.probe(Xs[b]), iteration: it };
+        const r: Record<string, number> = { iteration: it };
+        for (const [k, v] of Object.entries(h.probe(Xs[b]))) if (typeof v === 'number') r[k] = v;
         if (better(r, best[b])) best[b] = r;
       }
       if (validating) {
@@ -101,14 +125,22 @@ export function runLoop(
     }
   };
   try {
-    if (validating || probing) evaluate(0, model.predict());
+    if (validating || probing || svEvery) {
+      const X0 = model.predict();
+      if (validating || probing) evaluate(0, X0);
+      if (svEvery) traceSv(0, X0);
+    }
     for (let it = 1; it <= stop.iterations; it++) {
       const evalNow = it % every === 0 || it === stop.iterations;
+      const svNow = svEvery > 0 && (it % svEvery === 0 || it === stop.iterations);
       const loss = optimizer.step(model, evalNow && (validating || probing || !!onProgress));
+      if (!evalNow && !svNow) continue;
+      const Xs = validating || probing || svNow ? model.predict() : null;
+      if (svNow) traceSv(it, Xs!);
       if (!evalNow) continue;
       if (loss !== undefined) lossTrace.push([it - 1, loss]);
       if (validating || probing) {
-        evaluate(it, model.predict());
+        evaluate(it, Xs!);
         if (final.every(Boolean)) break;
       }
       onProgress?.(it / stop.iterations, loss !== undefined ? { loss, iteration: it } : { iteration: it });
@@ -134,6 +166,8 @@ export function runLoop(
     validationRmse: valRmse,
     optimistic: best,
     lossTrace,
+    singularValues: sv,
+    singularValueIterations: svIts,
     seconds: (performance.now() - t0) / 1000,
   };
 }
