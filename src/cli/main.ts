@@ -120,10 +120,10 @@ export function buildProgram(mo: MainOptions, setCode: (c: number) => void): Com
     if (s.name === 'predict') {
       cmd
         .option('--method <name>', 'method to fit: a configured label or a registered name (default: the first configured)')
-        .option('--top <n>', 'pairs per list (default 10)')
-        .addOption(new Option('--per <scope>', 'one list per drug, per target, or one overall').choices(['drug', 'target', 'all']))
-        .option('--drug <id>', 'only pairs of this drug')
-        .option('--target <id>', 'only pairs of this target');
+        .option('--top <n>', 'pairs per list (per drug by default; see --per): default 10')
+        .addOption(new Option('--per <scope>', 'one list per drug (default), per target, or one overall').choices(['drug', 'target', 'all']))
+        .option('--drug <id>', 'one list: the top pairs of this drug (overrides --per)')
+        .option('--target <id>', 'one list: the top pairs of this target (overrides --per)');
     }
     cmd.action(async (opts: Record<string, unknown>) => setCode(await runStageCommand(s.name, opts, mo)));
     program.addCommand(cmd);

@@ -37,6 +37,8 @@ export function addConfigOptions(cmd: Command): Command {
     .option('--offline', 'no network: cache and bundled copies only')
     .option('--cache-dir <dir>', 'dataset cache directory')
     .option('--plugin <file>', 'module to import first (e.g. registers a method), repeatable', collect)
+    .option('--optimistic', 'also record best-on-test (optimistic) numbers, reported in separate labelled tables')
+    .addOption(new Option('--cold-rows <policy>', 'graph cold-row policy').choices(['chemical-only', 'chemical-scaled', 'naive']))
     .addOption(new Option('--aggregation <how>', 'report aggregation').choices(['repetition', 'fold']))
     .option('--slurm-partition <name>', 'sbatch --partition')
     .option('--slurm-account <name>', 'sbatch --account')
@@ -101,5 +103,7 @@ export function flagsToConfig(o: Opts): { layer: Record<string, unknown>; bareFo
   set('data.cacheDir', o.cacheDir);
   set('plugins', o.plugin);
   set('report.aggregation', o.aggregation);
+  if (o.optimistic) set('report.optimistic', true);
+  set('coldRows', o.coldRows);
   return { layer: c, bareFolds };
 }

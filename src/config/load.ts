@@ -160,8 +160,15 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
   const errors: InputError[] = [];
   const methods: MethodSpec[] = c.methods.map((m) =>
     typeof m === 'string'
-      ? { name: m, label: m, preset: null, params: {} }
-      : { name: m.name!, label: m.label ?? m.name!, preset: m.preset ?? null, params: m.params ?? {} },
+      ? { name: m, label: m, preset: null, params: {}, wknkn: null, traces: null }
+      : {
+          name: m.name!,
+          label: m.label ?? m.name!,
+          preset: m.preset ?? null,
+          params: m.params ?? {},
+          wknkn: m.wknkn ? { K: m.wknkn.K ?? 5, eta: m.wknkn.eta ?? 0.7 } : null,
+          traces: m.traces ? { singularValues: m.traces.singularValues, every: m.traces.every ?? 10 } : null,
+        },
   );
   const labels = new Map<string, number>();
   methods.forEach((m, i) => {

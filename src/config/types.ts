@@ -10,6 +10,10 @@ export interface MethodSpec {
   /** preset name, or null for the protocol's default */
   preset: string | null;
   params: Record<string, unknown>;
+  /** WKNKN of each fold's training matrix, applied by the runner before the method (null = off) */
+  wknkn: { K: number; eta: number } | null;
+  /** traces the runner asks for and saves under traces/ (null = none) */
+  traces: { singularValues: number; every: number } | null;
 }
 
 export interface SlurmOptions {
@@ -33,6 +37,8 @@ export interface Config {
   methods: MethodSpec[];
   protocol: Protocol;
   profiles: 'train' | 'none' | null;
+  /** graph cold-row policy (GraphProviderInput.coldRows) */
+  coldRows: 'chemical-only' | 'chemical-scaled' | 'naive';
   cv: {
     repetitions: number;
     folds: number;
@@ -46,6 +52,6 @@ export interface Config {
   resume: boolean;
   savePredictions: boolean;
   data: { cacheDir: string | null; mirror: string | null; offline: boolean };
-  report: { aggregation: 'repetition' | 'fold'; published: boolean | null };
+  report: { aggregation: 'repetition' | 'fold'; published: boolean | null; optimistic: boolean };
   plugins: string[];
 }

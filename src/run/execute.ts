@@ -10,7 +10,12 @@ import { zeros, type Mat } from '../core/matrix.ts';
 import type { RunDeps } from './deps.ts';
 import type { TaskRecord } from './record.ts';
 import type { TaskSpec } from './task.ts';
-import { graphCacheDir, predictionsRel, recordFile } from './task.ts';
+import { graphCacheDir, predictionsRel, recordFile, tracesRel } from './task.ts';
+import { writeJsonAtomic } from '../core/atomic.ts';
+import { InputError } from '../core/errors.ts';
+import { wknkn } from '../methods/wknkn.ts';
+import type { FitInput, FitOutput } from '../methods/types.ts';
+import type { FoldMetrics } from './record.ts';
 import { writeRecord } from './records.ts';
 import { writePredictions } from './predictions.ts';
 import { hashValue } from '../core/hash.ts';
@@ -113,17 +118,27 @@ export async function runTask(
     profileY: spec.profiles === 'train' ? view.Y : spec.profiles === 'full' ? truth : null,
     engine,
     cacheDir: graphCacheDir(spec.outdir),
+    coldRows: spec.coldRows,
   });
+  const kind = ds.kind === 'dti' ? 'dti' : 'ratings';
+  let Y = view.Y;
+  if (spec.wknkn) {
+    if (ds.kind !== 'dti') throw new InputError(`WKNKN needs a DTI dataset; ${spec.dataset} is a rating set`, { field: 'methods[].wknkn' });
+    // from the fold's training matrix only: test cells (W = 0) read as 0
+    const raw = { symmetrize: false, combineProfiles: false };
+    Y = wknkn(view.Y, view.W, graphs.similarity('rows', raw), graphs.similarity('cols', raw), spec.wknkn);
+  }
+  const input: FitInput = { Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress };
+  if (spec.optimistic) input.probe = (X) => ctx.deps.scoreTestCells(X, truth, fold.testCells, kind);
+  if (spec.traces) input.traceSingularValues = { k: spec.traces.singularValues, every: spec.traces.every };
   const method = ctx.deps.getMethod(spec.method);
-  const out = await method.fit(
-    { Y: view.Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress },
-    spec.params,
-  );
+  const out = await method.fit(input, spec.params);
   if (out.scores.rows !== truth.rows || out.scores.cols !== truth.cols) {
     throw new Error(`${spec.method} returned ${out.scores.rows} x ${out.scores.cols} scores for a ${truth.rows} x ${truth.cols} matrix`);
   }
-  const kind = ds.kind === 'dti' ? 'dti' : 'ratings';
   const metrics = ctx.deps.scoreTestCells(out.scores, truth, fold.testCells, kind);
+  const { info, optimistic } = splitOptimistic(out.info);
+  if (spec.optimistic && optimistic) metrics.optimistic = optimistic;
   let nPositives: number | undefined;
   if (kind === 'dti') {
     nPositives = 0;
@@ -133,6 +148,11 @@ export async function runTask(
   if (spec.savePredictions) {
     predictions = predictionsRel(spec.id);
     await writePredictions(join(spec.outdir, predictions), out.scores, truth, fold.testCells);
+  }
+  let traces: string | undefined;
+  if (spec.traces && out.traces && Object.keys(out.traces).length) {
+    traces = tracesRel(spec.id);
+    await writeJsonAtomic(join(spec.outdir, traces), out.traces);
   }
   const t1 = new Date();
   const rec: TaskRecord = {
@@ -150,6 +170,8 @@ export async function runTask(
       preset: spec.preset,
       protocol: spec.protocol,
       profiles: spec.profiles,
+      coldRows: graphs.coldRows ?? spec.coldRows,
+      ...(spec.wknkn ? { wknkn: spec.wknkn } : {}),
       seed: spec.seed,
     },
     metrics: cleanMetrics(metrics),
@@ -157,11 +179,25 @@ export async function runTask(
     ...(nPositives !== undefined ? { nPositives } : {}),
     engine: { name: engine.name, backend: engine.backend, dtype: engine.dtype },
     timing: { start: t0.toISOString(), end: t1.toISOString(), seconds: (t1.getTime() - t0.getTime()) / 1000, peakRssMb: peakRssMb() },
-    ...(out.info ? { info: out.info } : {}),
+    ...(info ? { info } : {}),
     ...(predictions ? { predictions } : {}),
+    ...(traces ? { traces } : {}),
   };
   await writeRecord(recordFile(spec.outdir, spec.id), rec);
   return rec;
+}
+
+/** Move a method's `optimistic_<metric>` info entries (best-on-test numbers) out of `info` into their own object. */
+export function splitOptimistic(info: FitOutput['info']): { info?: FitOutput['info']; optimistic?: FoldMetrics['optimistic'] } {
+  if (!info) return {};
+  const rest: Record<string, number | string> = {};
+  const opt: Record<string, number> = {};
+  for (const [k, v] of Object.entries(info)) {
+    const m = /^optimistic_(auc|aupr|rmse|iteration)$/.exec(k);
+    if (m && typeof v === 'number') opt[m[1]] = v;
+    else rest[k] = v;
+  }
+  return { info: Object.keys(rest).length ? rest : undefined, optimistic: Object.keys(opt).length ? opt : undefined };
 }
 
 /** Drop undefined/NaN metrics (JSON cannot hold NaN; an undefined metric is absent, not null). */

@@ -77,6 +77,15 @@ export function resolveParams(
       explainErrors(validate.errors ?? [], method.paramsSchema, { prefix: `methods[${index}].params` }),
     );
   }
+  if (spec.wknkn && params.wknkn !== undefined && params.wknkn !== null) {
+    // the runner's WKNKN and the method's own would both smooth the training matrix: refuse, never apply twice
+    throw new InputErrors('invalid configuration:', [
+      new InputError(`${spec.label}: WKNKN is set both for the runner (methods[${index}].wknkn) and in the method's own parameters`, {
+        field: `methods[${index}].wknkn`,
+        hint: `use one: methods[${index}].wknkn (any method) or methods[${index}].params.wknkn (${spec.name}'s own)`,
+      }),
+    ]);
+  }
   return { preset, params };
 }
 
@@ -162,6 +171,10 @@ export function planTasks(p: PlanInput): TaskSpec[] {
             profiles,
             engine: p.engine,
             seed,
+            coldRows: config.coldRows,
+            wknkn: m.wknkn,
+            traces: m.traces,
+            optimistic: config.report.optimistic,
           });
           tasks.push({
             id: taskId(ds.name, setting, m.label, fold.repetition, fold.fold),
@@ -178,6 +191,10 @@ export function planTasks(p: PlanInput): TaskSpec[] {
             params: r.params,
             protocol: config.protocol,
             profiles,
+            coldRows: config.coldRows,
+            wknkn: m.wknkn,
+            traces: m.traces,
+            optimistic: config.report.optimistic,
             seed,
             foldsFile: fs.file,
             engine: config.engine,

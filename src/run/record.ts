@@ -1,5 +1,5 @@
 import type { EngineInfo } from '../engine/types.ts';
-import type { ProfileMode } from '../graphs/types.ts';
+import type { ColdRows, ProfileMode } from '../graphs/types.ts';
 
 /** Metrics on one fold's test cells. `optimistic*` numbers (best-on-test stopping) are kept apart, labelled. */
 export interface FoldMetrics {
@@ -32,6 +32,10 @@ export interface TaskRecord {
     /** protocol name: 'leak-free' or 'published' (or a user name) and the profile mode it implies */
     protocol: string;
     profiles: ProfileMode;
+    /** the graph provider's cold-row policy (how nodes with an empty training profile are linked) */
+    coldRows?: ColdRows;
+    /** WKNKN the runner applied to the training matrix before the method */
+    wknkn?: { K: number; eta: number };
   };
   metrics: FoldMetrics;
   nTest: number;
@@ -41,4 +45,6 @@ export interface TaskRecord {
   info?: Record<string, number | string>;
   /** relative path of saved predictions, when asked for */
   predictions?: string;
+  /** relative path of the method's saved traces (JSON of FitOutput.traces), when asked for */
+  traces?: string;
 }

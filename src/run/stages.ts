@@ -14,13 +14,15 @@ import type { Engine } from '../engine/types.ts';
 import type { RunDeps } from './deps.ts';
 import { loadPlugins } from './deps.ts';
 import type { Progress } from './progress.ts';
-import { datasetInfo, foldKey, planTasks, checkMethodNames, resolveParams, type DatasetInfo } from './plan.ts';
+import { datasetInfo, FIXED, foldKey, planTasks, checkMethodNames, resolveParams, type DatasetInfo } from './plan.ts';
 import { foldsFileFor, graphCacheDir, recordFile, type TaskSpec } from './task.ts';
 import { readRecord } from './records.ts';
 import { Trace } from './trace.ts';
 import { infoDir, writeChecksums, writeConfigInfo, writeVersions } from './info.ts';
 import { getExecutor } from '../executors/all.ts';
 import type { TaskRecord } from './record.ts';
+import type { FetchReport } from '../datasets/fetch.ts';
+import { writeJsonAtomic } from '../core/atomic.ts';
 
 export interface StageContext {
   config: Config;
@@ -61,12 +63,23 @@ export async function preflight(ctx: StageContext): Promise<void> {
   if (perr.length) throw new InputErrors('invalid method configuration:', perr);
 }
 
+/** Fetch every dataset; keep their fetch reports in pipeline_info/fetch.json and print them. */
 export async function fetchStage(ctx: StageContext): Promise<void> {
+  const reports: Record<string, unknown> = {};
   for (const ref of ctx.config.datasets) {
     ctx.progress.log(`[fetch] ${ref}`);
-    await ctx.deps.fetchDataset(ref, dataOpts(ctx.config, (m) => ctx.progress.log(`[fetch] ${m}`)));
+    const report = await ctx.deps.fetchDataset(ref, dataOpts(ctx.config, (m) => ctx.progress.log(`[fetch] ${m}`)));
+    reports[ref] = report ?? null;
+    if (isFetchReport(report)) {
+      const { formatFetchReport } = await import('../datasets/report.ts');
+      for (const line of formatFetchReport(report).split('\n')) ctx.progress.log(`[fetch] ${line}`);
+    }
   }
+  await writeJsonAtomic(join(infoDir(ctx.config.outdir), 'fetch.json'), reports);
 }
+
+const isFetchReport = (r: unknown): r is FetchReport =>
+  !!r && typeof r === 'object' && typeof (r as FetchReport).dataset === 'string' && Array.isArray((r as FetchReport).files);
 
 /** Load every dataset once (verified), and record their checksums in pipeline_info. */
 export async function loadDatasets(ctx: StageContext): Promise<Map<string, { info: DatasetInfo; ds: Dataset }>> {
@@ -146,17 +159,29 @@ export async function graphsStage(ctx: StageContext): Promise<void> {
       profileY: fixed === 'full' ? truth : null,
       engine,
       cacheDir: graphCacheDir(ctx.config.outdir),
+      coldRows: ctx.config.coldRows,
     });
     let n = 0;
+    let nLap = 0;
     if (mode !== 'train') {
+      const done = new Set<string>();
+      const settings = ds.kind === 'ratings' ? [FIXED] : ctx.config.settings;
       for (const [i, m] of ctx.config.methods.entries()) {
-        const method = ctx.deps.getMethod(m.name) as { graphSpecs?: (p: Record<string, unknown>) => { side: 'rows' | 'cols'; spec: import('../graphs/types.ts').GraphSpec; k?: number }[] };
+        const method = ctx.deps.getMethod(m.name);
         if (!method.graphSpecs) continue;
-        for (const setting of ctx.config.settings) {
+        for (const setting of settings) {
           const { params } = resolveParams(ctx.config, i, m, name, setting, ctx.deps);
-          for (const g of method.graphSpecs(params)) {
-            await provider.eigenbasis(g.side, g.spec, g.k);
-            n++;
+          for (const g of method.graphSpecs(params, { dataset: name, setting })) {
+            const id = JSON.stringify([g.side, g.spec, g.k ?? null, g.use ?? 'eigenbasis']);
+            if (done.has(id)) continue;
+            done.add(id);
+            if (g.use === 'laplacian') {
+              provider.laplacian(g.side, g.spec);
+              nLap++;
+            } else {
+              await provider.eigenbasis(g.side, g.spec, g.k);
+              n++;
+            }
           }
         }
       }
@@ -164,7 +189,8 @@ export async function graphsStage(ctx: StageContext): Promise<void> {
       provider.laplacian('rows', { laplacian: 'normalized' });
       provider.laplacian('cols', { laplacian: 'normalized' });
     }
-    ctx.progress.log(`[graphs] ${name}: similarities checked${n ? `, ${n} eigenbases cached` : ''} (profiles ${mode})`);
+    const what = [n ? `${n} eigenbases cached` : '', nLap ? `${nLap} Laplacians checked` : ''].filter(Boolean).join(', ');
+    ctx.progress.log(`[graphs] ${name}: similarities checked${what ? `, ${what}` : ''} (profiles ${mode})`);
   }
 }
 
@@ -194,6 +220,7 @@ export async function planRun(ctx: StageContext): Promise<TaskSpec[]> {
 export function isComplete(t: TaskSpec): boolean {
   const rec = readRecord(recordFile(t.outdir, t.id), t.key);
   if (!rec) return false;
+  if (rec.traces !== undefined && !existsSync(join(t.outdir, rec.traces))) return false;
   return !t.savePredictions || (rec.predictions !== undefined && existsSync(join(t.outdir, rec.predictions)));
 }
 

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { hashValue } from '../core/hash.ts';
-import type { ProfileMode } from '../graphs/types.ts';
+import type { ColdRows, ProfileMode } from '../graphs/types.ts';
 import type { Setting } from '../splits/types.ts';
 import type { Protocol } from '../config/types.ts';
 
@@ -28,6 +28,14 @@ export interface TaskSpec {
   params: Record<string, unknown>;
   protocol: Protocol;
   profiles: ProfileMode;
+  /** graph cold-row policy of the fold's provider */
+  coldRows: ColdRows;
+  /** WKNKN of the training matrix applied by the runner (null = off) */
+  wknkn: { K: number; eta: number } | null;
+  /** traces to ask the method for and save (null = none) */
+  traces: { singularValues: number; every: number } | null;
+  /** give the method a test-cell probe and record metrics.optimistic */
+  optimistic: boolean;
   seed: number;
   /** absolute path of the fold-set file the fold comes from */
   foldsFile: string;
@@ -53,9 +61,30 @@ export interface KeyInputs {
   profiles: ProfileMode;
   engine: { name: string; dtype: string };
   seed: number;
+  coldRows?: ColdRows;
+  wknkn?: { K: number; eta: number } | null;
+  traces?: { singularValues: number; every: number } | null;
+  optimistic?: boolean;
 }
 
-export const taskKey = (k: KeyInputs): string => hashValue({ v: 1, ...k });
+/** Default cold-row policy: implied by key version 1 (a key names coldRows only when it differs). */
+export const DEFAULT_COLD_ROWS: ColdRows = 'chemical-only';
+
+/**
+ * Task key. Inputs added after key version 1 (cold rows, runner WKNKN, traces, optimistic probe) enter the hash
+ * only when they differ from their default, so the keys of existing records of default runs stay valid.
+ */
+export function taskKey(k: KeyInputs): string {
+  const { coldRows, wknkn, traces, optimistic, ...base } = k;
+  return hashValue({
+    v: 1,
+    ...base,
+    ...(coldRows && coldRows !== DEFAULT_COLD_ROWS ? { coldRows } : {}),
+    ...(wknkn ? { wknkn } : {}),
+    ...(traces ? { traces } : {}),
+    ...(optimistic ? { optimistic: true } : {}),
+  });
+}
 
 export const taskId = (dataset: string, setting: string, label: string, repetition: number, fold: number): string =>
   `${dataset}/${setting}/${label}/rep${repetition}-fold${fold}`;
@@ -68,6 +97,7 @@ export function taskSeed(base: number, dataset: string, setting: string, label: 
 
 export const recordFile = (outdir: string, id: string): string => join(outdir, 'records', `${id}.json`);
 export const predictionsRel = (id: string): string => join('predictions', `${id}.tsv`);
+export const tracesRel = (id: string): string => join('traces', `${id}.json`);
 export const foldsFileFor = (outdir: string, dataset: string, setting: string): string =>
   join(outdir, 'folds', `${dataset}-${setting}.json`);
 export const graphCacheDir = (outdir: string): string => join(outdir, 'graphs');

@@ -36,9 +36,17 @@ test('task keys hash every input by content', () => {
     { engine: { name: 'js', dtype: 'float32' } },
     { seed: 8 },
     { fold: 2 },
+    { coldRows: 'naive' },
+    { coldRows: 'chemical-scaled' },
+    { wknkn: { K: 5, eta: 0.7 } },
+    { wknkn: { K: 3, eta: 0.7 } },
+    { traces: { singularValues: 5, every: 10 } },
+    { optimistic: true },
   ];
   const keys = new Set([k, ...variants.map((v) => taskKey({ ...base, ...v }))]);
   assert.equal(keys.size, variants.length + 1);
+  // inputs added after key v1 enter only when not at their default: keys of existing default records stay valid
+  assert.equal(taskKey({ ...base, coldRows: 'chemical-only', wknkn: null, traces: null, optimistic: false }), k);
   const s = taskSeed(1, 'nr', 'CVS1', 'grmf', 0, 1);
   assert.equal(s, taskSeed(1, 'nr', 'CVS1', 'grmf', 0, 1));
   assert.notEqual(s, taskSeed(1, 'nr', 'CVS1', 'grmf', 0, 2));
