@@ -34,6 +34,12 @@ export interface MgrnnmOptions {
   tol: number;
   alpha: number;
   svt: SvtMode;
+  /**
+   * where each X-step starts: `zero` (the published code) or `warm` (the previous outer iteration's X, so the
+   * proximal iterations start next to their fixed point and the relative-change rule stops after a few of them;
+   * same scores to ~1e-4, test/methods/baselines-warm.test.ts). Default `zero`.
+   */
+  start?: 'zero' | 'warm';
   /** record the full objective after every outer iteration */
   trace?: boolean;
   /** called after each outer iteration (1-based) with its inner iteration count and rank */
@@ -101,6 +107,7 @@ export function mgrnnmXStep(
   V: Mat,
   o: Pick<MgrnnmOptions, 'innerIterations' | 'tol' | 'alpha' | 'svt'>,
   rankHint = 0,
+  start?: Mat,
 ): { X: Mat; inner: number; rank: number; svdCalls: number } {
   const { nu1, nu2, lambda } = pr;
   const y = pr.Y.data;
@@ -109,7 +116,7 @@ export function mgrnnmXStep(
   const v = V.data;
   const size = y.length;
   const tau = lambda / (2 * o.alpha);
-  let X = mat(pr.Y.rows, pr.Y.cols);
+  let X = start ?? mat(pr.Y.rows, pr.Y.cols);
   // ||y - M x|| of the stacked operator [P_W; sqrt(nu1) I; sqrt(nu2) I]
   const residualNorm = (x: Float64Array): number => {
     let s = 0;
@@ -122,6 +129,11 @@ export function mgrnnmXStep(
     return Math.sqrt(s);
   };
   let fCur = residualNorm(X.data);
+  if (start) {
+    let l1 = 0;
+    for (let q = 0; q < size; q++) l1 += X.data[q];
+    fCur += lambda * l1;
+  }
   let rank = rankHint;
   let inner = 0;
   let svdCalls = 0;
@@ -172,7 +184,7 @@ export function mgrnnmSolve(engine: Engine, pr: MgrnnmProblem, o: MgrnnmOptions)
   let rank = 0;
   let svdCalls = 0;
   for (let it = 0; it < o.outerIterations; it++) {
-    const xs = mgrnnmXStep(engine, pr, Z, V, o, rank);
+    const xs = mgrnnmXStep(engine, pr, Z, V, o, rank, o.start === 'warm' && it > 0 ? X : undefined);
     X = xs.X;
     rank = xs.rank;
     svdCalls += xs.svdCalls;
