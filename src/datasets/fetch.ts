@@ -336,7 +336,9 @@ async function fetchOne(spec: FetchFileSpec, ctx: Ctx): Promise<FileFetchReport>
 
 /** Fetches every file (see the module comment for the order of sources); reports in the order given. */
 export async function fetchFiles(files: readonly FetchFileSpec[], options: FetchOptions): Promise<FileFetchReport[]> {
-  const opts = { retries: 3, timeoutMs: 60_000, backoffMs: 500, ...options };
+  // explicit `undefined`s in `options` must not override the defaults
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as FetchOptions;
+  const opts = { retries: 3, timeoutMs: 60_000, backoffMs: 500, ...given };
   if (!opts.cacheDir) throw new Error('fetchFiles: cacheDir is required');
   const mirror = opts.mirror ?? (process.env.DTI_MIRROR || undefined);
   if (mirror && !isHttp(mirror)) {

@@ -7,5 +7,7 @@ import './sgmc-dti-recipe.ts';
 import './grmf.ts';
 import './cmf.ts';
 import './mgrnnm.ts';
+import './mean.ts';
+import './bias.ts';
 
 export { getMethod, methodNames } from './registry.ts';

@@ -134,6 +134,8 @@ export function planTasks(p: PlanInput): TaskSpec[] {
   const tasks: TaskSpec[] = [];
   const paramErrors: InputError[] = [];
   for (const ds of p.datasets) {
+    // recommender sets have given graphs: interaction profiles are a DTI notion and never apply to them
+    const dsProfiles = ds.fixedTest ? 'none' : profiles;
     for (const setting of ds.fixedTest ? [FIXED] : config.settings) {
       const fs = ds.fixedTest
         ? { file: '', set: { folds: [{ repetition: 0, fold: 0, testCells: ds.fixedTest }] } }
@@ -168,7 +170,7 @@ export function planTasks(p: PlanInput): TaskSpec[] {
             methodVersion: method.version,
             params: r.params,
             protocol: config.protocol,
-            profiles,
+            profiles: dsProfiles,
             engine: p.engine,
             seed,
             coldRows: config.coldRows,
@@ -190,7 +192,7 @@ export function planTasks(p: PlanInput): TaskSpec[] {
             preset: r.preset,
             params: r.params,
             protocol: config.protocol,
-            profiles,
+            profiles: dsProfiles,
             coldRows: config.coldRows,
             wknkn: m.wknkn,
             traces: m.traces,

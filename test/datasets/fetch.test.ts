@@ -63,6 +63,17 @@ describe('fetchFiles against local HTTP servers', () => {
     await rm(cacheDir, { recursive: true });
   });
 
+  test('options given as undefined keep their defaults (no "no data for undefined ms")', async () => {
+    const cacheDir = await tmp();
+    const [r] = await fetchFiles([await specFor(NR[0], [`${good.url}/${NR[0]}`])], {
+      cacheDir,
+      retries: undefined,
+      timeoutMs: undefined,
+      backoffMs: undefined,
+    });
+    assert.equal(r.source, 'url');
+  });
+
   test('a corrupted copy is rejected and the next source serves the file', async () => {
     const cacheDir = await tmp();
     const n = NR[0];
