@@ -3,6 +3,7 @@
  * regularisers, factors started at 10^-alpha I, fixed-step gradient descent. The geometry-free control for SGMC.
  */
 import { registerMethod } from './registry.ts';
+import { table5Preset } from '../datasets/recsys/table5.ts';
 import { fitSpectralBatch } from './sgmc/fit.ts';
 import { pickSchema, resolveParams, spectralSchema, DTI_GRAPH, type SgmcParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
@@ -42,6 +43,7 @@ export const dmfMethod: BatchMethod<DmfParams> = {
   name: 'dmf',
   version: '1',
   description: 'Deep matrix factorisation X = P C Q^T (identity bases, no regularisers)',
+  presets: { table5: table5Preset('dmf') },
   paramsSchema: dmfSchema,
   async fit(input, params) {
     return (await this.fitBatch([input], params))[0];

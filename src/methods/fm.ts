@@ -2,6 +2,7 @@
  * `fm` (functional maps, SGMC1): X = Phi_p C Psi_q^T with only C trained (P = Q = I), Dirichlet terms as in SGMC.
  */
 import { registerMethod } from './registry.ts';
+import { table5Preset } from '../datasets/recsys/table5.ts';
 import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
 import { pickSchema, resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
@@ -25,6 +26,7 @@ export const fmMethod: BatchMethod<FmParams> = {
   name: 'fm',
   version: '1',
   description: 'Functional maps / SGMC1: X = Phi C Psi^T, only C trained',
+  presets: { table5: table5Preset('fm') },
   paramsSchema: fmSchema,
   async fit(input, params) {
     return (await this.fitBatch([input], params))[0];

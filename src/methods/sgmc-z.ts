@@ -5,6 +5,7 @@
  * Cost grows with the number of filter pairs: pick pSkip/qSkip accordingly.
  */
 import { registerMethod } from './registry.ts';
+import { table5Preset } from '../datasets/recsys/table5.ts';
 import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
 import { resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
@@ -26,6 +27,7 @@ export const sgmcZMethod: BatchMethod<SgmcParams> = {
   name: 'sgmc-z',
   version: '1',
   description: 'SGMC with the spectral filter-bank data term (SGMC-Z, eq. 20-22)',
+  presets: { table5: table5Preset('sgmc-z') },
   paramsSchema: sgmcZSchema,
   async fit(input, params) {
     return (await this.fitBatch([input], params))[0];

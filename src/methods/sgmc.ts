@@ -5,6 +5,7 @@
  * docs/sgmc.md and bench/results/sgmc.md).
  */
 import { registerMethod } from './registry.ts';
+import { table5Preset } from '../datasets/recsys/table5.ts';
 import type { FitInput, FitOutput, Method } from './types.ts';
 import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
 import { resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
@@ -49,6 +50,7 @@ export const sgmcMethod: BatchMethod<SgmcParams> = {
   description: 'Spectral geometric matrix completion X = Phi P C Q^T Psi^T (fixed-step GD, closed-form gradients)',
   paramsSchema: sgmcSchema,
   presets: {
+    table5: table5Preset('sgmc'),
     'dti-fast': () => ({ ...DTI_FAST }),
     'dti-gd': () => ({ ...DTI_GD }),
   },
