@@ -4,7 +4,7 @@
  * symmetric normalised Laplacians of p-NN graphs. Optional WKNKN preprocessing of the training matrix.
  */
 import { mgrnnmSolve } from './baselines/mgrnnm-core.ts';
-import { MGRNNM_PUBLISHED, published } from './baselines/params.ts';
+import { MGRNNM_PUBLISHED, PUBLISHED_GRAPHS, published } from './baselines/params.ts';
 import {
   checkInputShapes, checkInteger, checkNumbers, commonSchemaProperties, pnnLaplacian, trainingMatrix, withDefaults,
   type CommonParams,
@@ -115,7 +115,7 @@ export const mgrnnmMethod: Method<MgrnnmParams> = {
   presets: {
     published: (ctx) => {
       const t = published(MGRNNM_PUBLISHED, 'mgrnnm', ctx);
-      return { lambda: t.lambda, mu1: t.mu1, mu2: t.mu2, nu1: t.nu1, nu2: t.nu2, p: t.p };
+      return { lambda: t.lambda, mu1: t.mu1, mu2: t.mu2, nu1: t.nu1, nu2: t.nu2, p: t.p, ...PUBLISHED_GRAPHS };
     },
   },
   fit: fitMgrnnm,

@@ -123,10 +123,10 @@ test('presets: published values per dataset and setting; unknown dataset is an I
     lambdaL: 2, lambdaD: 64, lambdaT: 0.125, k: 100, iterations: 2, weighted: true, combineProfiles: true,
   });
   assert.deepEqual(mgrnnmMethod.presets!.published({ dataset: 'gpcr', setting: 'CVS1' }), {
-    lambda: 0.5, mu1: 0.5, mu2: 0.1, nu1: 0.1, nu2: 0.5, p: 2,
+    lambda: 0.5, mu1: 0.5, mu2: 0.1, nu1: 0.1, nu2: 0.5, p: 2, combineProfiles: true,
   });
   assert.deepEqual(mgrnnmMethod.presets!.published({ dataset: 'ic', setting: 'CVS3' }), {
-    lambda: 0.1, mu1: 0.01, mu2: 0.1, nu1: 0.01, nu2: 0.1, p: 2,
+    lambda: 0.1, mu1: 0.01, mu2: 0.1, nu1: 0.01, nu2: 0.1, p: 2, combineProfiles: true,
   });
   assert.throws(() => grmfMethod.presets!.published({ dataset: 'ml-100k', setting: 'CVS1' }), (e: unknown) => e instanceof InputError && /preset/.test(e.message));
   assert.throws(() => cmfMethod.presets!.published({ dataset: 'nr', setting: 'CVS4' }), InputError);
