@@ -13,9 +13,10 @@ test('synthetic-netflix: mean and bias through fetch -> run -> report, on the fi
   const out = tmp('recsys-cli');
   const r = await cli([
     'all', '--datasets', 'synthetic-netflix', '--methods', 'mean,bias', '--mirror', recsysDir,
-    '--cache-dir', join(out, 'cache'), '-o', out, '--jobs', '1', '-q',
+    '--cache-dir', join(out, 'cache'), '-o', out, '--jobs', '1',
   ]);
   assert.equal(r.code, 0, r.err);
+  assert.match(r.out + r.err, /\[graphs\] synthetic-netflix: .*\(profiles none\)/);
   const recs = listFiles(join(out, 'records')).map((f) => JSON.parse(readFileSync(join(out, 'records', f), 'utf8')));
   assert.equal(recs.length, 2);
   for (const rec of recs) {
