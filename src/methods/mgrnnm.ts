@@ -27,6 +27,8 @@ export interface MgrnnmParams extends CommonParams {
   alpha: number;
   /** singular-value thresholding: auto, full thin SVD, adaptive truncated SVD or Gram eigensolve (same result) */
   svt: SvtMode;
+  /** X-step start: 'zero' (published code) or 'warm' (previous X; ~3.5x fewer proximal steps, scores differ slightly) */
+  start: 'zero' | 'warm';
 }
 
 export const MGRNNM_DEFAULTS: MgrnnmParams = {
@@ -41,6 +43,7 @@ export const MGRNNM_DEFAULTS: MgrnnmParams = {
   tol: 1e-4,
   alpha: 1.1,
   svt: 'auto',
+  start: 'zero',
   symmetrize: true,
   combineProfiles: false,
   wknkn: null,
@@ -67,6 +70,12 @@ export const mgrnnmSchema = {
       default: 'auto',
       description: 'how singular values are thresholded (same result): auto = Gram eigensolve (thin SVD below 16)',
     },
+    start: {
+      enum: ['zero', 'warm'],
+      default: 'zero',
+      description:
+        "X-step start: 'zero' as published, or 'warm' (previous outer iteration's X: about 3.5x faster; AUPR within 1e-3 on most cells, up to 0.02 off on gpcr CVS3, docs/results/README.md)",
+    },
     ...commonSchemaProperties,
   },
 } as const;
@@ -92,6 +101,7 @@ export async function fitMgrnnm(input: FitInput, params: Partial<MgrnnmParams>):
       tol: p.tol,
       alpha: p.alpha,
       svt: p.svt,
+      start: p.start,
       onOuter: input.onProgress && ((it, info) => input.onProgress!(it / p.outerIterations, info)),
     },
   );
