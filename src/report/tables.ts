@@ -76,6 +76,41 @@ function completenessNotes(groups: Group[], agg: Aggregation): string[] {
   return notes;
 }
 
+/** (dataset, setting) pairs of the groups, datasets and settings in report order. */
+function datasetSettings(groups: Group[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const d of [...new Set(groups.map((g) => g.dataset))].sort(compareDatasets)) {
+    const settings = [...new Set(groups.filter((g) => g.dataset === d).map((g) => g.setting))].sort(compareSettings);
+    for (const s of settings) out.push([d, s]);
+  }
+  return out;
+}
+
+/**
+ * A table row: the leading cells, then one mean ± std cell of metric `m` per method column, best marked.
+ * Null for an optimistic row in which no method has a number.
+ */
+function metricRow(
+  lead: Cell[],
+  groups: Group[],
+  dataset: string,
+  setting: string,
+  methods: string[],
+  m: MetricName,
+  agg: Aggregation,
+  optimistic: boolean,
+): Cell[] | null {
+  const row = [...lead];
+  for (const label of methods) {
+    const g = groups.find((x) => x.dataset === dataset && x.setting === setting && x.label === label);
+    row.push(g ? statCell(g.records, optimistic ? optimisticOf(m) : metricOf(m), agg) : { text: DASH });
+  }
+  const cols = methods.map((_, i) => i + lead.length);
+  if (optimistic && cols.every((i) => row[i].mean === undefined)) return null;
+  markBest(row, cols, higherIsBetter(m));
+  return row;
+}
+
 function methodColumns(groups: Group[]): string[] {
   return [...new Set(groups.map((g) => g.label))].sort(compareMethods);
 }
@@ -101,21 +136,11 @@ export function dtiTable(
     { label: 'metric', kind: 'text' },
     ...methods.map((m) => ({ label: m, kind: 'stat' as const })),
   ];
-  const datasets = [...new Set(dti.map((g) => g.dataset))].sort(compareDatasets);
   const rows: Cell[][] = [];
-  for (const d of datasets) {
-    const settings = [...new Set(dti.filter((g) => g.dataset === d).map((g) => g.setting))].sort(compareSettings);
-    for (const s of settings) {
-      for (const m of METRICS) {
-        const row: Cell[] = [{ text: d }, { text: s }, { text: METRIC_LABEL[m] }];
-        for (const label of methods) {
-          const g = dti.find((x) => x.dataset === d && x.setting === s && x.label === label);
-          row.push(g ? statCell(g.records, optimistic ? optimisticOf(m) : metricOf(m), agg) : { text: DASH });
-        }
-        if (optimistic && row.slice(3).every((c) => c.mean === undefined)) continue;
-        markBest(row, methods.map((_, i) => i + 3), higherIsBetter(m));
-        rows.push(row);
-      }
+  for (const [d, s] of datasetSettings(dti)) {
+    for (const m of METRICS) {
+      const row = metricRow([{ text: d }, { text: s }, { text: METRIC_LABEL[m] }], dti, d, s, methods, m, agg, optimistic);
+      if (row) rows.push(row);
     }
   }
   if (!rows.length) return undefined;
@@ -159,17 +184,9 @@ export function recsysTable(
     ...methods.map((m) => ({ label: m, kind: 'stat' as const })),
   ];
   const rows: Cell[][] = [];
-  for (const d of [...new Set(rec.map((g) => g.dataset))].sort(compareDatasets)) {
-    for (const s of [...new Set(rec.filter((g) => g.dataset === d).map((g) => g.setting))].sort(compareSettings)) {
-      const row: Cell[] = [{ text: d }, { text: s }];
-      for (const label of methods) {
-        const g = rec.find((x) => x.dataset === d && x.setting === s && x.label === label);
-        row.push(g ? statCell(g.records, optimistic ? optimisticOf('rmse') : metricOf('rmse'), agg) : { text: DASH });
-      }
-      if (optimistic && row.slice(2).every((c) => c.mean === undefined)) continue;
-      markBest(row, methods.map((_, i) => i + 2), false);
-      rows.push(row);
-    }
+  for (const [d, s] of datasetSettings(rec)) {
+    const row = metricRow([{ text: d }, { text: s }], rec, d, s, methods, 'rmse', agg, optimistic);
+    if (row) rows.push(row);
   }
   if (!rows.length) return undefined;
   const notes = [
