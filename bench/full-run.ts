@@ -2,7 +2,7 @@
  * Wall time of a `full` profile run (or a stated subset) and where it goes.
  *
  *   node --import tsx bench/full-run.ts run NAME -- <dti all flags>     # runs `node bin/dti.js all <flags>`, then analyze
- *   node --import tsx bench/full-run.ts analyze NAME OUTDIR [WALL.json] # an existing run (its pipeline_info/trace.tsv)
+ *   node --import tsx bench/full-run.ts analyze NAME OUTDIR [WALL.json|-] [LABELS] # an existing run's trace.tsv
  *   node --import tsx bench/full-run.ts report                         # rewrite full-run.md from full-run.json
  *
  * Per (method, dataset, setting): tasks, task seconds (sum, mean per fold) from trace.tsv; the run stage's span (first
@@ -50,7 +50,13 @@ interface RunFigures {
 
 const PROFILE = { datasets: ['e', 'ic', 'gpcr', 'nr'], settings: ['CVS1', 'CVS2', 'CVS3'], folds: 50 };
 
-function analyze(name: string, outdir: string, wall: { start: number; end: number; args?: string; commit?: string } | null, jobs: number): RunFigures {
+function analyze(
+  name: string,
+  outdir: string,
+  wall: { start: number; end: number; args?: string; commit?: string } | null,
+  jobs: number,
+  labels: string[] | null = null,
+): RunFigures {
   const tracePath = join(outdir, 'pipeline_info/trace.tsv');
   if (!existsSync(tracePath)) throw new Error(`${tracePath}: no trace (did the run stage start?)`);
   const lines = readFileSync(tracePath, 'utf8').trim().split('\n');
@@ -68,6 +74,9 @@ function analyze(name: string, outdir: string, wall: { start: number; end: numbe
   let taskSeconds = 0;
   for (const line of lines.slice(1)) {
     const f = line.split('\t');
+    // a resumed output directory keeps the rows of earlier runs: count only this run's attempts
+    if (wall && (Date.parse(f[cStart]) < wall.start * 1000 || Date.parse(f[cEnd]) > wall.end * 1000)) continue;
+    if (labels && !labels.includes(f[cTask].split('/')[2])) continue;
     first = Math.min(first, Date.parse(f[cStart]));
     last = Math.max(last, Date.parse(f[cEnd]));
     const sec = Number(f[cSec]);
@@ -190,10 +199,11 @@ if (cmd === 'run') {
   await save(analyze(name, args[oi + 1], { start, end, args: args.join(' '), commit }, jobsOf(args)));
   if (r.status !== 0) process.exitCode = r.status ?? 1;
 } else if (cmd === 'analyze') {
-  const [name, outdir, wallFile] = rest;
-  if (!name || !outdir) throw new Error('usage: full-run.ts analyze NAME OUTDIR [WALL.json]');
-  const wall = wallFile ? JSON.parse(readFileSync(wallFile, 'utf8')) : null;
-  await save(analyze(name, outdir, wall, wall?.args ? jobsOf(String(wall.args).split(/\s+/)) : 2));
+  const [name, outdir, wallFile, labelList] = rest;
+  if (!name || !outdir) throw new Error('usage: full-run.ts analyze NAME OUTDIR [WALL.json|-] [LABEL,LABEL...]');
+  const wall = wallFile && wallFile !== '-' ? JSON.parse(readFileSync(wallFile, 'utf8')) : null;
+  const labels = labelList ? labelList.split(',') : null;
+  await save(analyze(name, outdir, wall, wall?.args ? jobsOf(String(wall.args).split(/\s+/)) : 2, labels));
 } else if (cmd === 'report') {
   await writeFileAtomic(resultsMd, renderMd(JSON.parse(readFileSync(resultsJson, 'utf8'))));
 } else {
