@@ -195,7 +195,7 @@ export async function fitSpectralBatch(
   try {
     const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
     const lr = p.lrScale === 'spectral' ? Float64Array.from(inputs, (x, b) => p.lr / Math.max(1e-12, spectralNorm(x.Y, S[b])) ** (4 / 3)) : p.lr;
-    const r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery }, hooks, progress, svTraceOf(inputs));
+    const r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery, minIterations: p.minIterations, armDrop: p.armDrop, patience: p.patience }, hooks, progress, svTraceOf(inputs));
     return outputs(inputs, r, model, { ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: pi, qInner: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1 }, false);
   } finally {
     model.dispose();

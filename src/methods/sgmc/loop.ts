@@ -18,6 +18,52 @@ export interface StopSpec {
   tol: number;
   /** evaluate every this many updates (validation mode, probes, progress) */
   evalEvery: number;
+  /**
+   * Guards of the tolerance rule (validation mode; the defaults give the paper's rule unchanged):
+   * - minIterations: no tolerance stop before this many updates (default 0);
+   * - armDrop: the rule is armed only once the validation RMSE has fallen below (1 - armDrop) x its value at
+   *   the start (default 0 = armed at once). A small start (10^-alpha I with a deep product) sits on a plateau
+   *   whose |delta RMSE| is below tol long before training has begun; this is not convergence;
+   * - patience: stop after this many consecutive armed evaluations with |delta RMSE| < tol (default 1).
+   */
+  minIterations?: number;
+  armDrop?: number;
+  patience?: number;
+}
+
+/** Tolerance-rule state of one batch item: feed validation RMSEs in order; `true` = stop now. */
+export class ToleranceRule {
+  private prev = NaN;
+  private start = NaN;
+  private armed: boolean;
+  private stalls = 0;
+  private readonly minIterations: number;
+  private readonly armDrop: number;
+  private readonly patience: number;
+
+  constructor(private readonly tol: number, guard: Pick<StopSpec, 'minIterations' | 'armDrop' | 'patience'> = {}) {
+    this.minIterations = guard.minIterations ?? 0;
+    this.armDrop = guard.armDrop ?? 0;
+    this.patience = Math.max(1, Math.floor(guard.patience ?? 1));
+    if (!(this.minIterations >= 0) || !(this.armDrop >= 0 && this.armDrop < 1)) {
+      throw new RangeError(`bad stopping guard (minIterations ${this.minIterations}, armDrop ${this.armDrop})`);
+    }
+    this.armed = this.armDrop === 0;
+  }
+
+  /** validation RMSE `v` after `it` updates */
+  update(it: number, v: number): boolean {
+    if (Number.isNaN(this.start)) this.start = v;
+    if (!this.armed && v <= (1 - this.armDrop) * this.start) this.armed = true;
+    const small = Math.abs(v - this.prev) < this.tol;
+    this.prev = v;
+    if (!this.armed || it < this.minIterations) {
+      this.stalls = 0;
+      return false;
+    }
+    this.stalls = small ? this.stalls + 1 : 0;
+    return this.stalls >= this.patience;
+  }
 }
 
 /** Test-cell probe (optional; for the optimistic, clearly labelled best-on-test number): FitInput.probe. */
@@ -89,7 +135,7 @@ export function runLoop(
   const iterations = Array(B).fill(stop.iterations);
   const stoppedBy = Array(B).fill('iterations');
   const valRmse = Array(B).fill(NaN);
-  const prev = Array(B).fill(NaN);
+  const rules = hooks.map(() => new ToleranceRule(stop.tol, stop));
   const best: (Record<string, number> | null)[] = Array(B).fill(null);
   const lossTrace: number[][] = [];
   const svEvery = svTrace ? Math.max(1, Math.floor(svTrace.every)) : 0;
@@ -115,12 +161,11 @@ export function runLoop(
       if (validating) {
         const v = validationRmse(Xs[b], h.validation!);
         valRmse[b] = v;
-        if (Math.abs(v - prev[b]) < stop.tol) {
+        if (rules[b].update(it, v)) {
           final[b] = Xs[b];
           iterations[b] = it;
           stoppedBy[b] = 'tolerance';
         }
-        prev[b] = v;
       }
     }
   };

@@ -15,6 +15,10 @@ export interface StoppingParams {
   tol: number;
   validationFraction: number;
   evalEvery: number;
+  /** guards of the tolerance rule (loop.ts StopSpec); defaults 0 / 0 / 1 = the paper's rule */
+  minIterations?: number;
+  armDrop?: number;
+  patience?: number;
 }
 
 export interface OptimParams {
@@ -79,7 +83,16 @@ const stoppingProps = (iterations: number) => ({
   tol: { type: 'number', minimum: 0, default: 1e-6, description: 'validation RMSE change that stops the run' },
   validationFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.05 },
   evalEvery: { type: 'integer', minimum: 1, default: 10, description: 'updates between evaluations (validation, probes)' },
+  minIterations: { type: 'integer', minimum: 0, default: 0, description: 'validation: no tolerance stop before this many updates' },
+  armDrop: {
+    type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0,
+    description: 'validation: the tolerance rule is armed once the validation RMSE is below (1 - armDrop) x its starting value (0 = at once, the paper)',
+  },
+  patience: { type: 'integer', minimum: 1, default: 1, description: 'validation: consecutive armed evaluations with |delta RMSE| < tol that stop the run (1 = the paper)' },
 });
+
+/** the tolerance-rule guards; `pickSchema` keeps them wherever 'stopping' is kept */
+export const STOPPING_GUARD_KEYS = ['minIterations', 'armDrop', 'patience'] as const;
 
 const optimProps = (lr: number, lrScale: 'none' | 'spectral' = 'none') => ({
   optimizer: {
@@ -194,5 +207,6 @@ export function resolveParams<P>(method: string, schema: Record<string, unknown>
 /** a schema with only the named properties of `schema` (defaults kept) */
 export function pickSchema(schema: Record<string, unknown>, title: string, keys: readonly string[]): Record<string, unknown> {
   const props = schema.properties as Record<string, unknown>;
-  return { ...schema, title, properties: Object.fromEntries(keys.map((k) => [k, props[k]])) };
+  const all = keys.includes('stopping') ? [...keys, ...STOPPING_GUARD_KEYS.filter((k) => k in props && !keys.includes(k))] : keys;
+  return { ...schema, title, properties: Object.fromEntries(all.map((k) => [k, props[k]])) };
 }
