@@ -9,7 +9,7 @@ import { svdInit, cappedRank } from './baselines/init.ts';
 import { grmfSolve } from './baselines/grmf-core.ts';
 import { GRMF_PUBLISHED, published } from './baselines/params.ts';
 import {
-  checkInputShapes, checkInteger, checkNumbers, commonSchemaProperties, ones, pnnLaplacian, trainingMatrix, withDefaults,
+  checkInputShapes, checkInteger, checkNumbers, commonSchemaProperties, ones, pnnLaplacian, pnnLaplacianSpecs, trainingMatrix, withDefaults,
   type CommonParams,
 } from './baselines/common.ts';
 import { registerMethod } from './registry.ts';
@@ -93,13 +93,8 @@ export const grmfMethod: Method<GrmfParams> = {
   },
   fit: fitGrmf,
   graphSpecs(params) {
-    // the p-NN normalised Laplacians pnnLaplacian() asks for (no eigenbasis)
     const p = withDefaults('grmf', GRMF_DEFAULTS, params);
-    const spec = { symmetrize: p.symmetrize, combineProfiles: p.combineProfiles, knn: p.p, laplacian: 'normalized' as const };
-    return [
-      { side: 'rows', spec, use: 'laplacian' },
-      { side: 'cols', spec, use: 'laplacian' },
-    ];
+    return pnnLaplacianSpecs(p.p, p);
   },
 };
 

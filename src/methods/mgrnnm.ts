@@ -6,7 +6,7 @@
 import { mgrnnmSolve } from './baselines/mgrnnm-core.ts';
 import { MGRNNM_PUBLISHED, PUBLISHED_GRAPHS, published } from './baselines/params.ts';
 import {
-  checkInputShapes, checkInteger, checkNumbers, commonSchemaProperties, pnnLaplacian, trainingMatrix, withDefaults,
+  checkInputShapes, checkInteger, checkNumbers, commonSchemaProperties, pnnLaplacian, pnnLaplacianSpecs, trainingMatrix, withDefaults,
   type CommonParams,
 } from './baselines/common.ts';
 import type { SvtMode } from './baselines/svt.ts';
@@ -130,13 +130,8 @@ export const mgrnnmMethod: Method<MgrnnmParams> = {
   },
   fit: fitMgrnnm,
   graphSpecs(params) {
-    // the p-NN normalised Laplacians pnnLaplacian() asks for (no eigenbasis)
     const p = withDefaults('mgrnnm', MGRNNM_DEFAULTS, params);
-    const spec = { symmetrize: p.symmetrize, combineProfiles: p.combineProfiles, knn: p.p, laplacian: 'normalized' as const };
-    return [
-      { side: 'rows', spec, use: 'laplacian' },
-      { side: 'cols', spec, use: 'laplacian' },
-    ];
+    return pnnLaplacianSpecs(p.p, p);
   },
 };
 

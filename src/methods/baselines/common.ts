@@ -4,8 +4,8 @@
  */
 import { mat, type Mat } from '../../core/matrix.ts';
 import { InputError } from '../../core/errors.ts';
-import type { FitInput } from '../types.ts';
-import type { Side } from '../../graphs/types.ts';
+import type { FitInput, GraphUse } from '../types.ts';
+import type { GraphSpec, Side } from '../../graphs/types.ts';
 import { wknkn, wknknSchema, WKNKN_DEFAULTS, type WknknParams } from '../wknkn.ts';
 
 /** Graph options every baseline accepts. */
@@ -75,14 +75,26 @@ export function trainingMatrix(input: FitInput, p: CommonParams): Mat {
   });
 }
 
+/** The graph spec of the p-NN sparsified, symmetric normalised Laplacian the baselines use. */
+const pnnSpec = (p: number, g: GraphOptions): GraphSpec => ({
+  symmetrize: g.symmetrize,
+  combineProfiles: g.combineProfiles,
+  knn: p,
+  laplacian: 'normalized',
+});
+
 /** Symmetric normalised Laplacian of the p-NN sparsified similarity of one side. */
 export function pnnLaplacian(input: FitInput, side: Side, p: number, g: GraphOptions): Mat {
-  return input.graphs.laplacian(side, {
-    symmetrize: g.symmetrize,
-    combineProfiles: g.combineProfiles,
-    knn: p,
-    laplacian: 'normalized',
-  });
+  return input.graphs.laplacian(side, pnnSpec(p, g));
+}
+
+/** `Method.graphSpecs` of a baseline: the two p-NN Laplacians `pnnLaplacian` asks for (no eigenbasis). */
+export function pnnLaplacianSpecs(p: number, g: GraphOptions): GraphUse[] {
+  const spec = pnnSpec(p, g);
+  return [
+    { side: 'rows', spec, use: 'laplacian' },
+    { side: 'cols', spec, use: 'laplacian' },
+  ];
 }
 
 /** The similarity of one side (no sparsification). */
