@@ -44,7 +44,7 @@ test('DMF from a small start: the paper rule stops on the initial plateau, the a
   const engine = await getEngine('js');
   const input = ratingFitInput(d, { engine, seed: 2 });
   const userMean = testRmse(d, (await getMethod('mean').fit(input, { by: 'user', shrink: 0 })).scores);
-  const base = { ...table5Params('synthetic-netflix', 'dmf', d)!, pInner: 20, qInner: 24, lr: 0.003, alpha: 2, iterations: 5000, evalEvery: 10 };
+  const base = { ...table5Params('synthetic-netflix', 'dmf', d)!, pInner: 20, qInner: 24, lr: 0.003, alpha: 2, iterations: 5000, evalEvery: 10, armDrop: 0, patience: 1 };
   const paper = await getMethod('dmf').fit(input, base);
   assert.equal(paper.info?.stoppedBy, 'tolerance');
   assert.ok((paper.info?.iterations as number) <= 20, `paper rule stops at once (${paper.info?.iterations})`);
@@ -54,4 +54,16 @@ test('DMF from a small start: the paper rule stops on the initial plateau, the a
   const rGuarded = testRmse(d, guarded.scores);
   assert.ok((guarded.info?.iterations as number) > 100, `guarded run trains (${guarded.info?.iterations})`);
   assert.ok(rGuarded < userMean, `guarded ${rGuarded} beats the per-user mean ${userMean}`);
+});
+
+test('Table 5 presets: DMF and FM carry the plateau guard, SGMC keeps the paper rule', () => {
+  const size = { rows: 150, cols: 200 };
+  for (const m of ['dmf', 'fm'] as const) {
+    const p = table5Params('synthetic-netflix', m, size)!;
+    assert.equal(p.armDrop, 0.01, m);
+    assert.equal(p.patience, 5, m);
+  }
+  const s = table5Params('synthetic-netflix', 'sgmc', size)!;
+  assert.equal(s.armDrop ?? 0, 0);
+  assert.equal(s.patience ?? 1, 1);
 });

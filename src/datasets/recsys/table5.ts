@@ -107,7 +107,11 @@ export function table5Params(dataset: string, method: Table5Method, size: { rows
     stopping: 'validation', validationFraction: 0.05, tol: 1e-6, iterations: 1_000_000,
     optimizer: 'gd', lr: row.lr, lrScale: 'none', alpha: row.alpha ?? 0,
   };
-  if (method === 'dmf') return { ...stopping, pInner: row.width[0], qInner: row.width[1] };
+  // DMF and FM start on a plateau (a deep product of 10^-alpha I factors; FM's fixed bases) where the validation
+  // RMSE moves by < tol per evaluation before training has begun: the rule is armed only after a 1 % drop of the
+  // validation RMSE and must then hold for 5 evaluations (docs/recsys.md, "Stopping"). SGMC keeps the paper's rule.
+  const guard = { armDrop: 0.01, patience: 5 };
+  if (method === 'dmf') return { ...stopping, ...guard, pInner: row.width[0], qInner: row.width[1] };
   const common = {
     ...stopping,
     graph: RECSYS_GRAPH,
@@ -116,7 +120,7 @@ export function table5Params(dataset: string, method: Table5Method, size: { rows
     muR: row.mu?.[0] ?? 0,
     muC: row.mu?.[1] ?? 0,
   };
-  if (method === 'fm') return { ...common, p: sides.rows ? Math.min(row.width[0], size.rows) : null, q: sides.cols ? Math.min(row.width[1], size.cols) : null };
+  if (method === 'fm') return { ...common, ...guard, p: sides.rows ? Math.min(row.width[0], size.rows) : null, q: sides.cols ? Math.min(row.width[1], size.cols) : null };
   return {
     ...common,
     pInner: row.width[0],
