@@ -218,6 +218,8 @@ export function canonicalName(name: string): string {
     es: 'e', enzyme: 'e', enzymes: 'e', gpcrs: 'gpcr', ics: 'ic', nrs: 'nr',
     movielens: 'ml-100k', 'movielens-100k': 'ml-100k', ml100k: 'ml-100k', 'movielens-1m': 'ml-1m', ml1m: 'ml-1m',
     'synthetic-movielens-100k': 'synthetic-ml-100k', gcmc: 'gc-mc', 'sgmcz': 'sgmc-z',
+    // the registered recommender set with the user graph only is Table 1's 'Flixster-U'
+    'flixster-users': 'flixster-u',
   };
   return alias[n] ?? n;
 }

@@ -166,6 +166,7 @@ test('renderers: escaping and formats', () => {
 test('canonical names and method order', () => {
   assert.equal(canonicalName('Es'), 'e');
   assert.equal(canonicalName('GPCRs'), 'gpcr');
+  assert.equal(canonicalName('flixster-users'), 'flixster-u');
   assert.equal(canonicalName('synthetic_netflix'), 'synthetic-netflix');
   assert.equal(canonicalName('movielens'), 'ml-100k');
   assert.deepEqual(['zz', 'sgmc', 'aa', 'mgrnnm', 'grmf'].sort(compareMethods), ['mgrnnm', 'grmf', 'sgmc', 'aa', 'zz']);
