@@ -8,12 +8,13 @@
  *                                                            seconds per iteration of a setting, projected totals
  *   node --import tsx bench/recsys.ts cost-ml1m <method> [iterations]
  *                                                            the same on an ML-1M-shaped synthetic problem
+ *   node --import tsx bench/recsys.ts cli <outdir> [note]    rows from a CLI run's records (dti all --outdir)
  *   node --import tsx bench/recsys.ts report                 bench/results/recsys.md from bench/results/recsys.json
  *
  * Data: `--mirror` default ../shared/datasets/recsys (env RECSYS_MIRROR), cache in a temp dir. Engine: the
  * default (`DTI_ENGINE` overrides). Every run records the engine, the machine load and wall time.
  */
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic.ts';
@@ -32,6 +33,7 @@ import { table5Params, PUBLISHED_RMSE, type Table5Method } from '../src/datasets
 import { RECSYS_DATASETS } from '../src/datasets/recsys/index.ts';
 import { gaussianKnnGraph } from '../src/datasets/recsys/knn.ts';
 import { BIAS_DEFAULTS } from '../src/methods/bias.ts';
+import type { TaskRecord } from '../src/run/record.ts';
 
 const RESULTS = new URL('./results/', import.meta.url).pathname;
 const JSON_PATH = `${RESULTS}recsys.json`;
@@ -117,7 +119,15 @@ async function runOne(name: string, method: string, overrides: Record<string, un
   const base = table5Params(name, method as Table5Method, d);
   if (!base) throw new Error(`Table 5 has no ${method} setting for ${name}`);
   const params = { ...base, ...overrides };
-  const input = { ...ratingFitInput(d, { engine, seed: 1, cacheDir: join(cacheDir, 'eig') }), probe: (X: Mat) => ({ rmse: testRmse(d, X) }) };
+  // every probe (evaluation point) is logged with its wall time, so a long run leaves a trace even if cut off
+  const tp = performance.now();
+  let calls = 0;
+  const probe = (X: Mat) => {
+    const rmse = testRmse(d, X);
+    console.error(`probe ${calls++}: test RMSE ${rmse.toPrecision(5)} at ${((performance.now() - tp) / 1000).toFixed(1)} s`);
+    return { rmse };
+  };
+  const input = { ...ratingFitInput(d, { engine, seed: 1, cacheDir: join(cacheDir, 'eig') }), probe };
   // the basis (eigendecomposition) is computed once, outside the timed iterations
   const t0 = performance.now();
   const out = await getMethod(method).fit(input, params);
@@ -165,6 +175,37 @@ async function costMl1m(method: string, iterations: number): Promise<void> {
   };
   console.log(JSON.stringify(row));
   await save([row]);
+}
+
+/** Rows from a CLI run's task records (`dti all ... --outdir DIR`): one per recommender record with an RMSE. */
+async function importCli(outdir: string, note: string): Promise<void> {
+  const dir = join(outdir, 'records');
+  const rows: Row[] = [];
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    if (!f.endsWith('.json')) continue;
+    const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as TaskRecord;
+    const rmse = r.metrics?.rmse;
+    if (r.schema !== 'sgmc-dti/task-result/1' || typeof rmse !== 'number') continue;
+    const info = r.info ?? {};
+    const method = r.task.methodName ?? r.task.method;
+    if (method === 'mean' || method === 'bias') continue; // the baselines section has them
+    const it = Number(info.iterations);
+    rows.push({
+      section: 'run', dataset: r.task.dataset, method,
+      label: `CLI \`dti all\` (${r.task.preset ? `preset ${r.task.preset}` : 'schema defaults'}${r.task.method !== method ? `, label ${r.task.method}` : ''})${note ? `: ${note}` : ''}`,
+      params: r.task.params, rmse,
+      optimisticRmse: r.metrics.optimistic?.rmse ?? (typeof info.optimistic_rmse === 'number' ? info.optimistic_rmse : undefined),
+      optimisticIteration: r.metrics.optimistic?.iteration ?? (typeof info.optimistic_iteration === 'number' ? info.optimistic_iteration : undefined),
+      iterations: Number.isFinite(it) ? it : undefined, stoppedBy: info.stoppedBy !== undefined ? String(info.stoppedBy) : undefined,
+      secondsPerIteration: Number.isFinite(it) && it > 0 ? r.timing.seconds / it : undefined,
+      gflopPerIteration: typeof info.gflopPerIteration === 'number' ? info.gflopPerIteration : undefined,
+      seconds: r.timing.seconds, engine: `${r.engine.name ?? ''} ${r.engine.dtype ?? ''} (${r.engine.backend ?? ''})`.trim(),
+      load: loadavg()[0], when: r.timing.end,
+    });
+  }
+  if (!rows.length) throw new Error(`no recommender records with an RMSE under ${dir}`);
+  for (const r of rows) console.log(`${r.dataset} ${r.method}: RMSE ${r.rmse!.toFixed(4)} (${r.iterations} it, ${r.seconds.toFixed(0)} s)`);
+  await save(rows);
 }
 
 const f4 = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : x < 0.01 ? x.toExponential(2) : x.toFixed(4));
@@ -215,8 +256,9 @@ if (cmd === 'baselines') await baselines();
 else if (cmd === 'run') await runOne(args[0], args[1], JSON.parse(args[2] ?? '{}'), args[3] ?? 'Table 5');
 else if (cmd === 'cost') await runOne(args[0], args[1], { stopping: 'fixed', iterations: Number(args[2] ?? 3), ...JSON.parse(args[3] ?? '{}') }, args[4] ?? `Table 5, ${args[2] ?? 3} it`, true);
 else if (cmd === 'cost-ml1m') await costMl1m(args[0], Number(args[1] ?? 2));
+else if (cmd === 'cli') await importCli(args[0], args[1] ?? '');
 else if (cmd === 'report') await writeFileAtomic(MD_PATH, report(readStore()));
 else {
-  console.error('usage: bench/recsys.ts baselines | run <dataset> <method> [json] [label] | cost <dataset> <method> [iterations] [json] [label] | cost-ml1m <method> [iterations] | report');
+  console.error('usage: bench/recsys.ts baselines | run <dataset> <method> [json] [label] | cost <dataset> <method> [iterations] [json] [label] | cost-ml1m <method> [iterations] | cli <outdir> [note] | report');
   process.exit(2);
 }
