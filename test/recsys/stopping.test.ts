@@ -8,7 +8,7 @@ import '../../src/methods/dmf.ts';
 import '../../src/methods/mean.ts';
 import type { RatingDataset } from '../../src/datasets/types.ts';
 import { ToleranceRule } from '../../src/methods/sgmc/loop.ts';
-import { table5Params } from '../../src/datasets/recsys/table5.ts';
+import { table5Params, table5TruncatedParams, table5TruncatedPreset } from '../../src/datasets/recsys/table5.ts';
 import { ratingFitInput, testRmse } from '../../src/datasets/recsys/fit-input.ts';
 
 test('ToleranceRule: defaults are the paper rule; armDrop, minIterations and patience guard it', () => {
@@ -66,4 +66,21 @@ test('Table 5 presets: DMF and FM carry the plateau guard, SGMC keeps the paper 
   const s = table5Params('synthetic-netflix', 'sgmc', size)!;
   assert.equal(s.armDrop ?? 0, 0);
   assert.equal(s.patience ?? 1, 1);
+});
+
+test('table5 truncated-basis preset: k frequencies on graph sides, identity sides untouched, spectral step', () => {
+  const f = table5TruncatedParams('flixster', 100)!;
+  assert.equal(f.p, 100);
+  assert.equal(f.q, 100);
+  assert.equal(f.pInner, 100);
+  assert.equal(f.lrScale, 'spectral');
+  assert.equal(f.muR, 0.0001, 'Table 5 mu kept');
+  assert.equal(f.stopping, 'validation');
+  const d = table5TruncatedParams('douban', 200)!;
+  assert.equal(d.p, 200);
+  assert.equal(d.q, null, 'identity item basis (no item graph)');
+  assert.equal(d.colBasis, 'identity');
+  assert.equal(table5TruncatedParams('yahoo-music', 100), null);
+  assert.throws(() => table5TruncatedPreset(100)({ dataset: 'nr' }), /no sgmc setting/);
+  assert.throws(() => table5TruncatedParams('flixster', 0), /positive integer/);
 });

@@ -160,3 +160,37 @@ export function table5Preset(method: Table5Method): (ctx: { dataset?: string }) 
     return params;
   };
 }
+
+/**
+ * Truncated-basis variant of the `table5` SGMC setting that finishes on a CPU in minutes (docs/recsys.md,
+ * "Truncated-basis setting"): the `k` lowest graph frequencies per graph side, inner widths k, the spectral step
+ * scale (Table 5's raw lr is tuned for the full bases), the paper's stopping rule with a 1000-update cap.
+ * Not the paper's setting; intended as the `table5-trunc<k>` preset.
+ */
+export function table5TruncatedParams(dataset: string, k: number): Record<string, unknown> | null {
+  const size = SIZES[dataset];
+  const base = size ? table5Params(dataset, 'sgmc', size) : null;
+  if (!base) return null;
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`truncated basis needs a positive integer width (got ${k})`);
+  const sides = GRAPH_SIDES[dataset] ?? { rows: true, cols: true };
+  return {
+    ...base,
+    p: sides.rows ? Math.min(k, size.rows) : null,
+    q: sides.cols ? Math.min(k, size.cols) : null,
+    pInner: k,
+    qInner: k,
+    lrScale: 'spectral',
+    lr: 0.03,
+    iterations: 1000,
+    evalEvery: 20,
+  };
+}
+
+/** The `table5-trunc<k>` preset of `sgmc` (see `table5TruncatedParams`). */
+export function table5TruncatedPreset(k: number): (ctx: { dataset?: string }) => Record<string, unknown> {
+  return (ctx) => {
+    const params = table5TruncatedParams(ctx.dataset ?? '', k);
+    if (!params) throw new Error(`Table 5 of the paper gives no sgmc setting for '${ctx.dataset ?? ''}' (it has: ${Object.keys(TABLE5).filter((d) => TABLE5[d].sgmc).join(', ')})`);
+    return params;
+  };
+}
