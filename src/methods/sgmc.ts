@@ -5,7 +5,7 @@
  * docs/sgmc.md and bench/results/sgmc.md).
  */
 import { registerMethod } from './registry.ts';
-import { table5Preset } from '../datasets/recsys/table5.ts';
+import { table5Preset, table5TruncatedPreset } from '../datasets/recsys/table5.ts';
 import type { FitInput, FitOutput, Method } from './types.ts';
 import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
 import { resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
@@ -58,6 +58,7 @@ export const sgmcMethod: BatchMethod<SgmcParams> = {
   paramsSchema: sgmcSchema,
   presets: {
     table5: table5Preset('sgmc'),
+    'table5-trunc100': table5TruncatedPreset(100),
     'dti-fast': () => ({ ...DTI_FAST }),
     'dti-gd': () => ({ ...DTI_GD }),
     'dti-published': () => ({ ...DTI_PUBLISHED }),

@@ -279,7 +279,9 @@ export async function reportStage(ctx: StageContext): Promise<string[]> {
   }
   if (!records.length) throw new InputError('no valid records to report', { file: join(ctx.config.outdir, 'records'), hint: 'run the run stage first' });
   if (!ctx.deps.buildReport) throw new Error('the report module (src/report/index.ts) is not available in this checkout');
-  const published = ctx.config.report.published ?? ctx.config.protocol === 'published';
+  // recommender benchmarks have fixed published splits, so the paper's numbers always compare; DTI numbers only
+  // under the published protocol (unless asked)
+  const published = ctx.config.report.published ?? (ctx.config.protocol === 'published' || records.some((r) => r.task.setting === 'fixed'));
   const dir = reportDir(ctx.config.outdir);
   const files = await ctx.deps.buildReport(records, dir, {
     aggregation: ctx.config.report.aggregation,

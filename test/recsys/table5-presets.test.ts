@@ -35,3 +35,11 @@ test('table5 preset on a set the paper does not cover: a config error naming the
   assert.equal(r.code, 2, r.out + r.err);
   assert.match(r.err, /methods\[0\]\.preset.*no sgmc setting for 'nr'/s);
 });
+
+test('sgmc table5-trunc100 preset: 100 eigenvectors per side, schema-valid, for the 3000 x 3000 sets', () => {
+  const m = getMethod('sgmc');
+  const params = m.presets!['table5-trunc100']({ dataset: 'flixster' });
+  resolveParams('sgmc', m.paramsSchema, params);
+  assert.equal(params.p, 100);
+  assert.equal(params.q, 100);
+});
