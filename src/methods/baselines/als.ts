@@ -8,9 +8,9 @@
  * down-weighted cells of each row with batched engine products; rows with the same weight pattern share one
  * `engine.solveSPD` call with several right-hand sides.
  */
-import { mat, type Mat } from '../../core/matrix.ts';
+import { mat, transpose, type Mat } from '../../core/matrix.ts';
 import type { Engine } from '../../engine/types.ts';
-import { gram } from './linalg.ts';
+import { gram, hadamard, mm } from './linalg.ts';
 
 export interface RowSolveInput {
   /** fixed factor F, n x k */
@@ -121,4 +121,48 @@ function symmetrizeInPlace(g: Mat): void {
       g.data[j * k + i] = v;
     }
   }
+}
+
+/** The data of an ALS problem: training values and weights (drugs x targets). */
+export interface AlsData {
+  Y: Mat;
+  W: Mat;
+}
+
+/** The weighted fit term ||W o (Y - A B^T)||^2 (0/1 weights: the squared error on the training cells). */
+export function weightedFit(engine: Engine, A: Mat, B: Mat, pr: AlsData): number {
+  const X = mm(engine, A, B, { transB: true });
+  let fit = 0;
+  for (let q = 0; q < X.data.length; q++) {
+    const r = pr.Y.data[q] - X.data[q];
+    fit += pr.W.data[q] * r * r;
+  }
+  return fit;
+}
+
+/**
+ * Runs `sweeps` ALS sweeps from (A, B); returns the factors and, when `trace` is set, the objective before the
+ * first sweep and after each one. With 0/1 weights W o Y = Y on observed cells; W^2 = W keeps the weighted fit
+ * term as in the published harness.
+ */
+export function runAls<P extends AlsData>(
+  engine: Engine,
+  init: { A: Mat; B: Mat },
+  pr: P,
+  sweeps: number,
+  trace: boolean,
+  sweep: (engine: Engine, A: Mat, B: Mat, pr: P, H: Mat, Ht: Mat, Wt: Mat) => { A: Mat; B: Mat },
+  objectiveOf: (engine: Engine, A: Mat, B: Mat, pr: P) => number,
+): { A: Mat; B: Mat; objective: number[] } {
+  const H = hadamard(pr.W, pr.Y);
+  const Ht = transpose(H);
+  const Wt = transpose(pr.W);
+  let { A, B } = init;
+  const objective: number[] = [];
+  if (trace) objective.push(objectiveOf(engine, A, B, pr));
+  for (let s = 0; s < sweeps; s++) {
+    ({ A, B } = sweep(engine, A, B, pr, H, Ht, Wt));
+    if (trace) objective.push(objectiveOf(engine, A, B, pr));
+  }
+  return { A, B, objective };
 }

@@ -7,10 +7,10 @@
  *   A_i <- (H_i B + lambdaD (Sd A_old)_i) (B^T diag(W_i) B + lambdaL I + lambdaD A_old^T A_old)^-1,
  * then B the same way with the new A.
  */
-import { transpose, type Mat } from '../../core/matrix.ts';
+import type { Mat } from '../../core/matrix.ts';
 import type { Engine } from '../../engine/types.ts';
-import { solveRows } from './als.ts';
-import { addDiag, axpy, gram, hadamard, mm, scaled, sumSq } from './linalg.ts';
+import { runAls, solveRows, weightedFit } from './als.ts';
+import { addDiag, axpy, gram, mm, scaled, sumSq } from './linalg.ts';
 
 export interface CmfProblem {
   Y: Mat;
@@ -39,12 +39,7 @@ export function cmfSweep(engine: Engine, A: Mat, B: Mat, pr: CmfProblem, H: Mat,
 }
 
 export function cmfObjective(engine: Engine, A: Mat, B: Mat, pr: CmfProblem): number {
-  const X = mm(engine, A, B, { transB: true });
-  let fit = 0;
-  for (let q = 0; q < X.data.length; q++) {
-    const r = pr.Y.data[q] - X.data[q];
-    fit += pr.W.data[q] * r * r;
-  }
+  const fit = weightedFit(engine, A, B, pr);
   const simTerm = (S: Mat, F: Mat): number => {
     const FF = mm(engine, F, F, { transB: true });
     let s = 0;
@@ -61,15 +56,5 @@ export function cmfSolve(
   sweeps: number,
   trace = false,
 ): { A: Mat; B: Mat; objective: number[] } {
-  const H = hadamard(pr.W, pr.Y);
-  const Ht = transpose(H);
-  const Wt = transpose(pr.W);
-  let { A, B } = init;
-  const objective: number[] = [];
-  if (trace) objective.push(cmfObjective(engine, A, B, pr));
-  for (let s = 0; s < sweeps; s++) {
-    ({ A, B } = cmfSweep(engine, A, B, pr, H, Ht, Wt));
-    if (trace) objective.push(cmfObjective(engine, A, B, pr));
-  }
-  return { A, B, objective };
+  return runAls(engine, init, pr, sweeps, trace, cmfSweep, cmfObjective);
 }

@@ -8,10 +8,10 @@
  * i.e. each row is the exact minimiser of the row sub-problem in which the graph term is linearised at the
  * sweep's starting A (Jacobi-style coupling). B is updated the same way with the new A.
  */
-import { transpose, type Mat } from '../../core/matrix.ts';
+import type { Mat } from '../../core/matrix.ts';
 import type { Engine } from '../../engine/types.ts';
-import { solveRows } from './als.ts';
-import { addDiag, axpy, eyeMat, hadamard, mm, quadTrace, sumSq } from './linalg.ts';
+import { runAls, solveRows, weightedFit } from './als.ts';
+import { addDiag, axpy, eyeMat, mm, quadTrace, sumSq } from './linalg.ts';
 
 export interface GrmfProblem {
   Y: Mat;
@@ -40,12 +40,7 @@ export function grmfSweep(engine: Engine, A: Mat, B: Mat, pr: GrmfProblem, H: Ma
 }
 
 export function grmfObjective(engine: Engine, A: Mat, B: Mat, pr: GrmfProblem): number {
-  const X = mm(engine, A, B, { transB: true });
-  let fit = 0;
-  for (let q = 0; q < X.data.length; q++) {
-    const r = pr.Y.data[q] - X.data[q];
-    fit += pr.W.data[q] * r * r;
-  }
+  const fit = weightedFit(engine, A, B, pr);
   return (
     fit +
     pr.lambdaL * (sumSq(A) + sumSq(B)) +
@@ -62,16 +57,5 @@ export function grmfSolve(
   sweeps: number,
   trace = false,
 ): { A: Mat; B: Mat; objective: number[] } {
-  // with 0/1 weights W o Y = Y on observed cells; W^2 = W keeps the weighted fit term as in the harness
-  const H = hadamard(pr.W, pr.Y);
-  const Ht = transpose(H);
-  const Wt = transpose(pr.W);
-  let { A, B } = init;
-  const objective: number[] = [];
-  if (trace) objective.push(grmfObjective(engine, A, B, pr));
-  for (let s = 0; s < sweeps; s++) {
-    ({ A, B } = grmfSweep(engine, A, B, pr, H, Ht, Wt));
-    if (trace) objective.push(grmfObjective(engine, A, B, pr));
-  }
-  return { A, B, objective };
+  return runAls(engine, init, pr, sweeps, trace, grmfSweep, grmfObjective);
 }
