@@ -6,6 +6,7 @@
 import { promises as fs, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { pidAlive } from './pid.ts';
 
 const tmpName = (path: string): string =>
   join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -49,7 +50,9 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
 export const writeJsonAtomic = (path: string, value: unknown): Promise<void> =>
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 
-export const isTempName = (name: string): boolean => /\.tmp-\d+-[0-9a-f]+$/.test(name);
+const TEMP_SUFFIX = /\.tmp-(\d+)-[0-9a-f]+$/;
+
+export const isTempName = (name: string): boolean => TEMP_SUFFIX.test(name);
 
 /**
  * Remove temporary files left under `root` by writers that died (their pid no longer runs on this host).
@@ -61,19 +64,10 @@ export async function sweepStaleTemps(root: string): Promise<string[]> {
   const found = await fg('**/.*.tmp-*', { cwd: root, dot: true, onlyFiles: true, suppressErrors: true });
   const removed: string[] = [];
   for (const rel of found) {
-    const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(rel);
+    const m = TEMP_SUFFIX.exec(rel);
     if (!m || pidAlive(Number(m[1]))) continue;
     await fs.rm(join(root, rel), { force: true });
     removed.push(rel);
   }
   return removed.sort();
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

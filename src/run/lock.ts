@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { pidAlive } from '../core/pid.ts';
 
 export interface Owner {
   pid: number;
@@ -19,15 +20,6 @@ export interface Owner {
 const lockTarget = (outdir: string): string => join(outdir, '.dti');
 const lockPath = (outdir: string): string => join(outdir, '.dti.lock');
 const ownerPath = (outdir: string): string => join(outdir, '.dti.owner.json');
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 function readOwner(outdir: string): Owner | null {
   try {
@@ -55,7 +47,7 @@ export async function lockOutdir(outdir: string, command = process.argv.slice(1)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
     const owner = readOwner(outdir);
-    if (owner && owner.host === hostname() && !alive(owner.pid)) {
+    if (owner && owner.host === hostname() && !pidAlive(owner.pid)) {
       // the previous run died without releasing: take over
       rmSync(lockPath(outdir), { recursive: true, force: true });
       release = await lockfile.lock(lockTarget(outdir), opts);
