@@ -225,6 +225,9 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
   return { ...rest, methods, outdir };
 }
 
-/** The profile mode a config implies. */
-export const profileMode = (c: Pick<Config, 'protocol' | 'profiles'>): 'none' | 'train' | 'full' =>
-  c.protocol === 'published' ? 'full' : (c.profiles ?? 'train');
+/**
+ * The profile mode a config implies for a dataset kind. Rating sets have given graphs and fixed splits:
+ * interaction profiles are a DTI notion and never apply to them.
+ */
+export const profileMode = (c: Pick<Config, 'protocol' | 'profiles'>, kind: 'dti' | 'ratings' = 'dti'): 'none' | 'train' | 'full' =>
+  kind === 'ratings' ? 'none' : c.protocol === 'published' ? 'full' : (c.profiles ?? 'train');

@@ -130,12 +130,10 @@ export function planTasks(p: PlanInput): TaskSpec[] {
   const { config } = p;
   const errors: InputError[] = checkMethodNames(config, p.deps);
   if (errors.length) throw new InputErrors('invalid configuration:', errors);
-  const profiles = profileMode(config);
   const tasks: TaskSpec[] = [];
   const paramErrors: InputError[] = [];
   for (const ds of p.datasets) {
-    // recommender sets have given graphs: interaction profiles are a DTI notion and never apply to them
-    const dsProfiles = ds.fixedTest ? 'none' : profiles;
+    const dsProfiles = profileMode(config, ds.fixedTest ? 'ratings' : 'dti');
     for (const setting of ds.fixedTest ? [FIXED] : config.settings) {
       const fs = ds.fixedTest
         ? { file: '', set: { folds: [{ repetition: 0, fold: 0, testCells: ds.fixedTest }] } }

@@ -142,10 +142,8 @@ async function engineOf(ctx: StageContext): Promise<Engine> {
 export async function graphsStage(ctx: StageContext): Promise<void> {
   const datasets = await loadDatasets(ctx);
   const engine = await engineOf(ctx);
-  const runMode = profileMode(ctx.config);
   for (const [name, { ds }] of datasets) {
-    // rating sets have given graphs and never use interaction profiles (as in planTasks)
-    const mode = ds.kind === 'ratings' ? 'none' : runMode;
+    const mode = profileMode(ctx.config, ds.kind);
     const rowSim = ds.kind === 'dti' ? ds.drugSim : ds.rowAdjacency;
     const colSim = ds.kind === 'dti' ? ds.targetSim : ds.colAdjacency;
     if (!rowSim || !colSim) {
