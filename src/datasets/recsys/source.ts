@@ -22,10 +22,8 @@ export const recsysCacheDir = (m: RecsysManifest, opts: DatasetOptions = {}): st
 export async function fetchRecsys(m: RecsysManifest, opts: DatasetOptions = {}): Promise<FetchReport> {
   const cacheDir = recsysCacheDir(m, opts);
   const mirror = effectiveMirror(opts.mirror);
-  // only the options that are set: an explicit undefined would override fetchFiles' defaults
-  const common = Object.fromEntries(
-    Object.entries({ cacheDir, mirror, offline: opts.offline, timeoutMs: opts.timeoutMs, retries: opts.retries, log: opts.log }).filter(([, v]) => v !== undefined),
-  ) as { cacheDir: string };
+  // fetchFiles keeps its defaults for options given as undefined
+  const common = { cacheDir, mirror, offline: opts.offline, timeoutMs: opts.timeoutMs, retries: opts.retries, log: opts.log };
   const spec = (f: RecsysManifest['files'][number]) => ({ name: f.name, urls: f.urls ?? [], integrity: f.integrity });
   const reports = new Map<string, FileFetchReport>();
   const failed = new Map<string, FetchError>();
