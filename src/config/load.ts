@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, InputErrors } from '../core/errors.ts';
 import { compileSchema, explainErrors, closest } from './ajv.ts';
 import type { Config, MethodSpec } from './types.ts';
+import { DEFAULT_SELECT_FRACTION } from '../select/types.ts';
 
 export const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const configSchemaPath = resolve(repoDir, 'schemas/config.schema.json');
@@ -160,7 +161,7 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
   const errors: InputError[] = [];
   const methods: MethodSpec[] = c.methods.map((m) =>
     typeof m === 'string'
-      ? { name: m, label: m, preset: null, params: {}, wknkn: null, traces: null }
+      ? { name: m, label: m, preset: null, params: {}, wknkn: null, traces: null, select: null, dtype: null }
       : {
           name: m.name!,
           label: m.label ?? m.name!,
@@ -168,6 +169,10 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
           params: m.params ?? {},
           wknkn: m.wknkn ? { K: m.wknkn.K ?? 5, eta: m.wknkn.eta ?? 0.7 } : null,
           traces: m.traces ? { singularValues: m.traces.singularValues, every: m.traces.every ?? 10 } : null,
+          select: m.select
+            ? { grid: m.select.grid, metric: m.select.metric ?? null, fraction: m.select.fraction ?? DEFAULT_SELECT_FRACTION }
+            : null,
+          dtype: m.dtype ?? null,
         },
   );
   const labels = new Map<string, number>();

@@ -1,5 +1,6 @@
 /** The resolved pipeline configuration: schemas/config.schema.json with every default filled in. */
 import type { Setting } from '../splits/types.ts';
+import type { SelectSpec } from '../select/types.ts';
 
 export type Protocol = 'leak-free' | 'published';
 
@@ -14,6 +15,10 @@ export interface MethodSpec {
   wknkn: { K: number; eta: number } | null;
   /** traces the runner asks for and saves under traces/ (null = none) */
   traces: { singularValues: number; every: number } | null;
+  /** nested hyper-parameter selection on an inner validation split of each fold's training data (null = off) */
+  select: SelectSpec | null;
+  /** engine precision of this method's tasks (null = the run's engine.dtype) */
+  dtype: 'float32' | 'float64' | null;
 }
 
 export interface SlurmOptions {

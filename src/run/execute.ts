@@ -19,6 +19,11 @@ import type { FoldMetrics } from './record.ts';
 import { writeRecord } from './records.ts';
 import { writePredictions } from './predictions.ts';
 import { hashValue } from '../core/hash.ts';
+import type { GraphProvider } from '../graphs/types.ts';
+import { trainCells } from '../splits/views.ts';
+import { innerSeed, innerSplit } from '../select/inner-split.ts';
+import { innerView } from '../select/inner-view.ts';
+import { runSelection, selectionInfo } from '../select/run.ts';
 
 /** Per-process caches so a worker loads each dataset, fold file and engine once. */
 export class TaskContext {
@@ -121,23 +126,49 @@ export async function runTask(
     coldRows: spec.coldRows,
   });
   const kind = ds.kind === 'dti' ? 'dti' : 'ratings';
-  let Y = view.Y;
-  if (spec.wknkn) {
-    if (ds.kind !== 'dti') throw new InputError(`WKNKN needs a DTI dataset; ${spec.dataset} is a rating set`, { field: 'methods[].wknkn' });
-    // from the fold's training matrix only: test cells (W = 0) read as 0
-    const raw = { symmetrize: false, combineProfiles: false };
-    Y = wknkn(view.Y, view.W, graphs.similarity('rows', raw), graphs.similarity('cols', raw), spec.wknkn);
+  const method = ctx.deps.getMethod(spec.method);
+  const nFits = spec.select ? spec.select.candidates.length + 1 : 1;
+  const stepProgress = (j: number): FitInput['onProgress'] => (onProgress ? (f) => onProgress((j + f) / nFits) : undefined);
+  let params = spec.params;
+  let selectInfo: Record<string, number> | undefined;
+  if (spec.select) {
+    const sel = spec.select;
+    const { rows, cols } = dims(ds);
+    const cells = ds.kind === 'dti' ? trainCells(rows, cols, fold) : ds.train;
+    const split = innerSplit(spec.setting, rows, cols, cells, sel.fraction, innerSeed(spec.seed));
+    const inner = innerView(view, split.validation);
+    // 'train': profiles from the inner training matrix, so validation labels never reach the graphs
+    const innerGraphs =
+      spec.profiles === 'train'
+        ? ctx.deps.createGraphProvider({ rowSim, colSim, profiles: 'train', profileY: inner.Y, engine, cacheDir: graphCacheDir(spec.outdir), coldRows: spec.coldRows })
+        : graphs;
+    const innerY = fitMatrix(spec, ds.kind, inner, innerGraphs);
+    const outcome = await runSelection({
+      candidates: sel.candidates,
+      metric: sel.metric,
+      validation: split.validation,
+      truth,
+      kind,
+      score: ctx.deps.scoreTestCells,
+      fit: async (cand, i) =>
+        (await method.fit({ Y: innerY, W: inner.W, graphs: innerGraphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(i) }, cand))
+          .scores,
+    });
+    params = sel.candidates[outcome.choice];
+    selectInfo = selectionInfo(outcome, sel.metric);
   }
-  const input: FitInput = { Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress };
+  const Y = fitMatrix(spec, ds.kind, view, graphs);
+  const input: FitInput = { Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(nFits - 1) };
   if (spec.optimistic) input.probe = (X) => ctx.deps.scoreTestCells(X, truth, fold.testCells, kind);
   if (spec.traces) input.traceSingularValues = { k: spec.traces.singularValues, every: spec.traces.every };
-  const method = ctx.deps.getMethod(spec.method);
-  const out = await method.fit(input, spec.params);
+  const out = await method.fit(input, params);
   if (out.scores.rows !== truth.rows || out.scores.cols !== truth.cols) {
     throw new Error(`${spec.method} returned ${out.scores.rows} x ${out.scores.cols} scores for a ${truth.rows} x ${truth.cols} matrix`);
   }
   const metrics = ctx.deps.scoreTestCells(out.scores, truth, fold.testCells, kind);
-  const { info, optimistic } = splitOptimistic(out.info);
+  const parts = splitOptimistic(out.info);
+  const optimistic = parts.optimistic;
+  const info = selectInfo ? { ...parts.info, ...selectInfo } : parts.info;
   if (spec.optimistic && optimistic) metrics.optimistic = optimistic;
   let nPositives: number | undefined;
   if (kind === 'dti') {
@@ -172,6 +203,7 @@ export async function runTask(
       profiles: spec.profiles,
       coldRows: graphs.coldRows ?? spec.coldRows,
       ...(spec.wknkn ? { wknkn: spec.wknkn } : {}),
+      ...(spec.select ? { select: { metric: spec.select.metric, fraction: spec.select.fraction, grid: spec.select.grid }, selected: params } : {}),
       seed: spec.seed,
     },
     metrics: cleanMetrics(metrics),
@@ -185,6 +217,15 @@ export async function runTask(
   };
   await writeRecord(recordFile(spec.outdir, spec.id), rec);
   return rec;
+}
+
+/** The matrix a method is fitted on: the view's Y, after the runner's WKNKN (from the view's training cells only) when asked. */
+function fitMatrix(spec: TaskSpec, kind: Dataset['kind'], view: { Y: Mat; W: Mat }, graphs: GraphProvider): Mat {
+  if (!spec.wknkn) return view.Y;
+  if (kind !== 'dti') throw new InputError(`WKNKN needs a DTI dataset; ${spec.dataset} is a rating set`, { field: 'methods[].wknkn' });
+  // cells with W = 0 (test, validation) read as 0
+  const raw = { symmetrize: false, combineProfiles: false };
+  return wknkn(view.Y, view.W, graphs.similarity('rows', raw), graphs.similarity('cols', raw), spec.wknkn);
 }
 
 /** Move a method's `optimistic_<metric>` info entries (best-on-test numbers) out of `info` into their own object. */

@@ -10,10 +10,14 @@ import type { Dataset } from '../datasets/types.ts';
 import type { FoldSet, Setting } from '../splits/types.ts';
 import type { RunDeps } from './deps.ts';
 import { taskId, taskKey, taskSeed, type TaskSpec } from './task.ts';
+import { resolveSelect } from '../select/resolve.ts';
+import type { ResolvedSelect } from '../select/types.ts';
 
 export interface ResolvedParams {
   preset: string | null;
   params: Record<string, unknown>;
+  /** the method's `select`, every grid entry merged over `params` and validated (null = no selection) */
+  select: ResolvedSelect | null;
 }
 
 /** Check every configured method exists; returns problems as InputErrors (field methods[i].name). */
@@ -34,7 +38,10 @@ export function checkMethodNames(config: Config, deps: Pick<RunDeps, 'methodName
   return out;
 }
 
-/** Parameters of one method for one dataset and setting; throws InputErrors naming methods[i].params.<field>. */
+/**
+ * Parameters of one method for one dataset and setting (setting 'fixed' = a rating set); throws InputErrors naming
+ * methods[i].params.<field> or methods[i].select.grid[g].<field>.
+ */
 export function resolveParams(
   config: Config,
   index: number,
@@ -86,7 +93,13 @@ export function resolveParams(
       }),
     ]);
   }
-  return { preset, params };
+  const select = spec.select
+    ? resolveSelect(index, spec.select, params, method.paramsSchema, setting === FIXED ? 'ratings' : 'dti', {
+        label: spec.label,
+        runnerWknkn: !!spec.wknkn,
+      })
+    : null;
+  return { preset, params, select };
 }
 
 export interface DatasetInfo {
@@ -157,6 +170,7 @@ export function planTasks(p: PlanInput): TaskSpec[] {
         config.methods.forEach((m, i) => {
           const r = resolved[i]!;
           const method = p.deps.getMethod(m.name);
+          const dtype = m.dtype ?? p.engine.dtype;
           const seed = taskSeed(config.seed, ds.name, setting, m.label, fold.repetition, fold.fold);
           const key = taskKey({
             datasetChecksums: ds.checksums,
@@ -169,12 +183,13 @@ export function planTasks(p: PlanInput): TaskSpec[] {
             params: r.params,
             protocol: config.protocol,
             profiles: dsProfiles,
-            engine: p.engine,
+            engine: { name: p.engine.name, dtype },
             seed,
             coldRows: config.coldRows,
             wknkn: m.wknkn,
             traces: m.traces,
             optimistic: config.report.optimistic,
+            select: r.select,
           });
           tasks.push({
             id: taskId(ds.name, setting, m.label, fold.repetition, fold.fold),
@@ -195,9 +210,10 @@ export function planTasks(p: PlanInput): TaskSpec[] {
             wknkn: m.wknkn,
             traces: m.traces,
             optimistic: config.report.optimistic,
+            select: r.select,
             seed,
             foldsFile: fs.file,
-            engine: config.engine,
+            engine: { ...config.engine, dtype: m.dtype ?? config.engine.dtype },
             outdir: config.outdir,
             savePredictions: config.savePredictions,
             data: config.data,

@@ -36,6 +36,10 @@ export interface TaskRecord {
     coldRows?: ColdRows;
     /** WKNKN the runner applied to the training matrix before the method */
     wknkn?: { K: number; eta: number };
+    /** nested selection the runner did (docs/selection.md): metric, validation fraction, the grid as configured */
+    select?: { metric: 'aupr' | 'auc' | 'rmse'; fraction: number; grid: Record<string, unknown>[] };
+    /** the winner's full parameters (info.select_choice is its grid index); `params` stays the base */
+    selected?: Record<string, unknown>;
   };
   metrics: FoldMetrics;
   nTest: number;

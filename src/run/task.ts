@@ -7,6 +7,7 @@ import { hashValue } from '../core/hash.ts';
 import type { ColdRows, ProfileMode } from '../graphs/types.ts';
 import type { Setting } from '../splits/types.ts';
 import type { Protocol } from '../config/types.ts';
+import type { ResolvedSelect } from '../select/types.ts';
 
 export interface TaskSpec {
   /** readable identity, also the record's relative path without extension: <dataset>/<setting>/<label>/rep<r>-fold<f> */
@@ -36,6 +37,8 @@ export interface TaskSpec {
   traces: { singularValues: number; every: number } | null;
   /** give the method a test-cell probe and record metrics.optimistic */
   optimistic: boolean;
+  /** nested hyper-parameter selection on an inner split of the fold's training data (null = off; `params` is then the base) */
+  select: ResolvedSelect | null;
   seed: number;
   /** absolute path of the fold-set file the fold comes from */
   foldsFile: string;
@@ -65,17 +68,19 @@ export interface KeyInputs {
   wknkn?: { K: number; eta: number } | null;
   traces?: { singularValues: number; every: number } | null;
   optimistic?: boolean;
+  /** selection: metric, fraction and every candidate's full parameters */
+  select?: { metric: string; fraction: number; candidates: Record<string, unknown>[] } | null;
 }
 
 /** Default cold-row policy: implied by key version 1 (a key names coldRows only when it differs). */
 export const DEFAULT_COLD_ROWS: ColdRows = 'chemical-only';
 
 /**
- * Task key. Inputs added after key version 1 (cold rows, runner WKNKN, traces, optimistic probe) enter the hash
+ * Task key. Inputs added after key version 1 (cold rows, runner WKNKN, traces, optimistic probe, selection) enter the hash
  * only when they differ from their default, so the keys of existing records of default runs stay valid.
  */
 export function taskKey(k: KeyInputs): string {
-  const { coldRows, wknkn, traces, optimistic, ...base } = k;
+  const { coldRows, wknkn, traces, optimistic, select, ...base } = k;
   return hashValue({
     v: 1,
     ...base,
@@ -83,6 +88,7 @@ export function taskKey(k: KeyInputs): string {
     ...(wknkn ? { wknkn } : {}),
     ...(traces ? { traces } : {}),
     ...(optimistic ? { optimistic: true } : {}),
+    ...(select ? { select: { metric: select.metric, fraction: select.fraction, candidates: select.candidates } } : {}),
   });
 }
 

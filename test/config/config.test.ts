@@ -65,8 +65,8 @@ test('precedence: defaults < profile < config file < flags; paths relative to th
   assert.equal(c.outdir, join(dir, 'sub', 'out'));
   assert.deepEqual(c.plugins, [join(dir, 'sub', 'p.ts')]);
   assert.deepEqual(c.methods, [
-    { name: 'grmf', label: 'grmf', preset: null, params: {}, wknkn: null, traces: null },
-    { name: 'cmf', label: 'cmf-small', preset: null, params: { k: 5 }, wknkn: null, traces: null },
+    { name: 'grmf', label: 'grmf', preset: null, params: {}, wknkn: null, traces: null, select: null, dtype: null },
+    { name: 'cmf', label: 'cmf-small', preset: null, params: { k: 5 }, wknkn: null, traces: null, select: null, dtype: null },
   ]);
 });
 
