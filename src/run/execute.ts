@@ -23,7 +23,7 @@ import type { GraphProvider } from '../graphs/types.ts';
 import { trainCells } from '../splits/views.ts';
 import { innerSeed, innerSplit } from '../select/inner-split.ts';
 import { innerView } from '../select/inner-view.ts';
-import { runSelection, selectionInfo } from '../select/run.ts';
+import { runSelection, selectionInfo, type SelectionOutcome } from '../select/run.ts';
 
 /** Per-process caches so a worker loads each dataset, fold file and engine once. */
 export class TaskContext {
@@ -132,30 +132,9 @@ export async function runTask(
   let params = spec.params;
   let selectInfo: Record<string, number> | undefined;
   if (spec.select) {
-    const sel = spec.select;
-    const { rows, cols } = dims(ds);
-    const cells = ds.kind === 'dti' ? trainCells(rows, cols, fold) : ds.train;
-    const split = innerSplit(spec.setting, rows, cols, cells, sel.fraction, innerSeed(spec.seed));
-    const inner = innerView(view, split.validation);
-    // 'train': profiles from the inner training matrix, so validation labels never reach the graphs
-    const innerGraphs =
-      spec.profiles === 'train'
-        ? ctx.deps.createGraphProvider({ rowSim, colSim, profiles: 'train', profileY: inner.Y, engine, cacheDir: graphCacheDir(spec.outdir), coldRows: spec.coldRows })
-        : graphs;
-    const innerY = fitMatrix(spec, ds.kind, inner, innerGraphs);
-    const outcome = await runSelection({
-      candidates: sel.candidates,
-      metric: sel.metric,
-      validation: split.validation,
-      truth,
-      kind,
-      score: ctx.deps.scoreTestCells,
-      fit: async (cand, i) =>
-        (await method.fit({ Y: innerY, W: inner.W, graphs: innerGraphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(i) }, cand))
-          .scores,
-    });
-    params = sel.candidates[outcome.choice];
-    selectInfo = selectionInfo(outcome, sel.metric);
+    const sel = await selectOnInnerSplit(spec, ctx, { ds, fold, view, graphs, engine, rowSim, colSim }, stepProgress);
+    params = spec.select.candidates[sel.choice];
+    selectInfo = selectionInfo(sel, spec.select.metric);
   }
   const Y = fitMatrix(spec, ds.kind, view, graphs);
   const input: FitInput = { Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(nFits - 1) };
@@ -217,6 +196,57 @@ export async function runTask(
   };
   await writeRecord(recordFile(spec.outdir, spec.id), rec);
   return rec;
+}
+
+interface FoldParts {
+  ds: Dataset;
+  fold: Fold;
+  view: { Y: Mat; W: Mat };
+  graphs: GraphProvider;
+  engine: Engine;
+  rowSim: Mat;
+  colSim: Mat;
+}
+
+/**
+ * Nested selection (docs/selection.md): carve an inner validation split from the fold's training cells, fit every
+ * candidate on the inner view (graphs from the inner training matrix under profiles 'train'), score the validation
+ * cells against the training labels, pick the winner.
+ */
+async function selectOnInnerSplit(
+  spec: TaskSpec,
+  ctx: TaskContext,
+  f: FoldParts,
+  stepProgress: (j: number) => FitInput['onProgress'],
+): Promise<SelectionOutcome> {
+  const sel = spec.select!;
+  const { rows, cols } = dims(f.ds);
+  const cells = f.ds.kind === 'dti' ? trainCells(rows, cols, f.fold) : f.ds.train;
+  const split = innerSplit(spec.setting, rows, cols, cells, sel.fraction, innerSeed(spec.seed));
+  const inner = innerView(f.view, split.validation);
+  // 'train': profiles from the inner training matrix, so validation labels never reach the graphs; 'none' and
+  // 'full' take the same input as the fold's provider, which is reused
+  const graphs =
+    spec.profiles === 'train'
+      ? ctx.deps.createGraphProvider({
+          rowSim: f.rowSim, colSim: f.colSim, profiles: 'train', profileY: inner.Y, engine: f.engine,
+          cacheDir: graphCacheDir(spec.outdir), coldRows: spec.coldRows,
+        })
+      : f.graphs;
+  const Y = fitMatrix(spec, f.ds.kind, inner, graphs);
+  const method = ctx.deps.getMethod(spec.method);
+  return runSelection({
+    candidates: sel.candidates,
+    metric: sel.metric,
+    validation: split.validation,
+    truth: truthOf(f.ds),
+    kind: f.ds.kind === 'dti' ? 'dti' : 'ratings',
+    score: ctx.deps.scoreTestCells,
+    fit: async (params, i) => {
+      const input: FitInput = { Y, W: inner.W, graphs, engine: f.engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(i) };
+      return (await method.fit(input, params)).scores;
+    },
+  });
 }
 
 /** The matrix a method is fitted on: the view's Y, after the runner's WKNKN (from the view's training cells only) when asked. */
