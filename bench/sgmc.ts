@@ -4,8 +4,9 @@
  *   node --import tsx bench/sgmc.ts perf        ms/iteration and GFLOP/s of sgmc and sgmc-dti-recipe on nr, gpcr,
  *                                               ic, e per engine, as a ratio to the best sgemm/dgemm rate measured
  *                                               in the same run; batched vs one-by-one folds; e CVS1 fold wall time
- *   node --import tsx bench/sgmc.ts evidence <ds> <folds> [profiles]
- *                                               recipe vs 'dti-fast' (and candidates) on the same folds: cost, AUPR
+ *   node --import tsx bench/sgmc.ts evidence <ds> <folds> [profiles] [configs...] [--setting=CVS2]
+ *                                               recipe vs 'dti-fast' (and candidates) on the same folds: cost, AUPR;
+ *                                               config 'recipe-fast' = sgmc-dti-recipe's 'fast' preset
  *   node --import tsx bench/sgmc.ts efold       one e CVS1 fold with dti-fast per native dtype (wall time)
  *   node --import tsx bench/sgmc.ts report      bench/results/sgmc.md from the JSON files
  *
@@ -18,8 +19,9 @@ import { Rng } from '../src/core/rng.ts';
 import { getEngine, engineNames } from '../src/engine/registry.ts';
 import type { DType, Engine } from '../src/engine/types.ts';
 import type { ProfileMode } from '../src/graphs/types.ts';
+import type { Setting } from '../src/splits/types.ts';
 import { sgmcMethod, DTI_FAST, DTI_GD } from '../src/methods/sgmc.ts';
-import { sgmcDtiRecipeMethod } from '../src/methods/sgmc-dti-recipe.ts';
+import { recipeFastParams, sgmcDtiRecipeMethod } from '../src/methods/sgmc-dti-recipe.ts';
 import { dmfMethod } from '../src/methods/dmf.ts';
 import type { FitOutput } from '../src/methods/types.ts';
 import { dti, foldCases, mean, score, timed } from './sgmc-harness.ts';
@@ -60,17 +62,20 @@ function parseFolds(s: string): number[] {
   return b === undefined ? s.split(',').map(Number) : Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
-async function evidence(dsName: string, folds: number[], profiles: ProfileMode, configs: string[]): Promise<void> {
+async function evidence(dsName: string, folds: number[], profiles: ProfileMode, configs: string[], setting: Setting = 'CVS1'): Promise<void> {
   const engine = await getEngine();
   const ds = await dti(dsName);
-  const rows = readJson<EvidenceRow[]>(EVIDENCE, []);
   for (const config of configs) {
-    const cases = foldCases(ds, engine, { folds, profiles });
+    const cases = foldCases(ds, engine, { folds, profiles, setting });
     let params: Record<string, unknown>;
     let method;
     if (config === 'recipe') {
       method = sgmcDtiRecipeMethod;
       params = {};
+    } else if (config === 'recipe-fast') {
+      // sgmc-dti-recipe's 'fast' preset for this dataset
+      method = sgmcDtiRecipeMethod;
+      params = recipeFastParams(dsName);
     } else if (config.startsWith('{')) {
       method = sgmcMethod;
       params = JSON.parse(config);
@@ -87,7 +92,7 @@ async function evidence(dsName: string, folds: number[], profiles: ProfileMode, 
     const info = (outs as FitOutput[])[0].info ?? {};
     const row: EvidenceRow = {
       dataset: dsName,
-      setting: 'CVS1',
+      setting,
       profiles,
       folds,
       config,
@@ -105,12 +110,11 @@ async function evidence(dsName: string, folds: number[], profiles: ProfileMode, 
     };
     console.log(JSON.stringify({ config: row.config, aupr: row.aupr.toFixed(4), auc: row.auc.toFixed(4), s: row.secondsPerFold.toFixed(2), train: row.trainSecondsPerFold?.toFixed(2), it: row.iterations }));
     const all = readJson<EvidenceRow[]>(EVIDENCE, []).filter(
-      (r) => !(r.dataset === row.dataset && r.profiles === row.profiles && r.config === row.config && r.folds.join() === row.folds.join()),
+      (r) => !(r.dataset === row.dataset && (r.setting ?? 'CVS1') === row.setting && r.profiles === row.profiles && r.config === row.config && r.folds.join() === row.folds.join()),
     );
     all.push(row);
     await writeFileAtomic(EVIDENCE, JSON.stringify(all, null, 1) + '\n');
   }
-  void rows;
 }
 
 
@@ -300,6 +304,8 @@ if (cmd === 'perf') await perf();
 if (cmd === 'efold') await eFold();
 if (cmd === 'perf' || cmd === 'report' || cmd === 'efold') await report();
 if (cmd === 'evidence') {
-  const [, , , ds, folds, profiles, ...configs] = process.argv;
-  await evidence(ds, parseFolds(folds), (profiles ?? 'train') as ProfileMode, configs.length ? configs : ['recipe', 'dti-fast']);
+  const [, , , ds, folds, profiles, ...rest] = process.argv;
+  const setting = (rest.find((a) => a.startsWith('--setting='))?.slice(10) ?? 'CVS1') as Setting;
+  const configs = rest.filter((a) => !a.startsWith('--'));
+  await evidence(ds, parseFolds(folds), (profiles ?? 'train') as ProfileMode, configs.length ? configs : ['recipe', 'dti-fast'], setting);
 }
