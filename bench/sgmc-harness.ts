@@ -7,7 +7,7 @@ import { loadDataset } from '../src/datasets/index.ts';
 import type { DtiDataset } from '../src/datasets/types.ts';
 import type { Engine } from '../src/engine/types.ts';
 import { createGraphProvider } from '../src/graphs/provider.ts';
-import type { ProfileMode } from '../src/graphs/types.ts';
+import type { ColdRows, ProfileMode } from '../src/graphs/types.ts';
 import { scoreTestCells } from '../src/metrics/index.ts';
 import type { FitInput, FitOutput } from '../src/methods/types.ts';
 import { makeFolds, trainingView } from '../src/splits/index.ts';
@@ -31,7 +31,7 @@ export async function dti(name: string): Promise<DtiDataset> {
 export function foldCases(
   ds: DtiDataset,
   engine: Engine,
-  opts: { setting?: Setting; repetition?: number; folds: number[]; profiles: ProfileMode; probe?: boolean },
+  opts: { setting?: Setting; repetition?: number; folds: number[]; profiles: ProfileMode; probe?: boolean; coldRows?: ColdRows },
 ): FoldCase[] {
   const set = makeFolds(opts.setting ?? 'CVS1', ds.Y.rows, ds.Y.cols, { repetitions: (opts.repetition ?? 0) + 1 });
   const rep = set.folds.filter((f) => f.repetition === (opts.repetition ?? 0));
@@ -45,6 +45,7 @@ export function foldCases(
       profileY: opts.profiles === 'train' ? Y : opts.profiles === 'full' ? ds.Y : null,
       engine,
       cacheDir,
+      ...(opts.coldRows ? { coldRows: opts.coldRows } : {}),
     });
     const input: ProbedFitInput = { Y, W, graphs, engine, seed: 1000 + k, dataset: ds.name, setting: set.setting };
     if (opts.probe) input.probe = (X: Mat) => score(ds, fold, X) as Record<string, number>;

@@ -4,9 +4,11 @@
  *   node --import tsx bench/sgmc.ts perf        ms/iteration and GFLOP/s of sgmc and sgmc-dti-recipe on nr, gpcr,
  *                                               ic, e per engine, as a ratio to the best sgemm/dgemm rate measured
  *                                               in the same run; batched vs one-by-one folds; e CVS1 fold wall time
- *   node --import tsx bench/sgmc.ts evidence <ds> <folds> [profiles] [configs...] [--setting=CVS2]
+ *   node --import tsx bench/sgmc.ts evidence <ds> <folds> [profiles] [configs...] [--setting=CVS2] [--cold=chemical-scaled]
  *                                               recipe vs 'dti-fast' (and candidates) on the same folds: cost, AUPR;
  *                                               config 'recipe-fast' = sgmc-dti-recipe's 'fast' preset
+ *   node --import tsx bench/sgmc.ts cost        full-run cost of sgmc-dti-recipe vs its 'fast' preset per dataset
+ *                                               (a few updates timed; GFLOP and seconds projected to scoreAt)
  *   node --import tsx bench/sgmc.ts efold       one e CVS1 fold with dti-fast per native dtype (wall time)
  *   node --import tsx bench/sgmc.ts report      bench/results/sgmc.md from the JSON files
  *
@@ -18,10 +20,11 @@ import { mat } from '../src/core/matrix.ts';
 import { Rng } from '../src/core/rng.ts';
 import { getEngine, engineNames } from '../src/engine/registry.ts';
 import type { DType, Engine } from '../src/engine/types.ts';
-import type { ProfileMode } from '../src/graphs/types.ts';
+import type { ColdRows, ProfileMode } from '../src/graphs/types.ts';
 import type { Setting } from '../src/splits/types.ts';
 import { sgmcMethod, DTI_FAST, DTI_GD } from '../src/methods/sgmc.ts';
 import { recipeFastParams, sgmcDtiRecipeMethod } from '../src/methods/sgmc-dti-recipe.ts';
+import { DTI_GRAPH, recipeSchema, resolveParams, type RecipeParams } from '../src/methods/sgmc/params.ts';
 import { dmfMethod } from '../src/methods/dmf.ts';
 import type { FitOutput } from '../src/methods/types.ts';
 import { dti, foldCases, mean, score, timed } from './sgmc-harness.ts';
@@ -36,6 +39,8 @@ interface EvidenceRow {
   dataset: string;
   setting: string;
   profiles: ProfileMode;
+  /** the graph provider's cold-row rule when not the default ('chemical-scaled' = the graphs code before 00:03 UTC) */
+  coldRows?: ColdRows;
   folds: number[];
   config: string;
   params: Record<string, unknown>;
@@ -50,6 +55,7 @@ interface EvidenceRow {
   perFoldAupr: number[];
   engine: string;
   when: string;
+  note?: string;
 }
 
 export const CANDIDATES: Record<string, Record<string, unknown>> = {
@@ -62,11 +68,11 @@ function parseFolds(s: string): number[] {
   return b === undefined ? s.split(',').map(Number) : Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
-async function evidence(dsName: string, folds: number[], profiles: ProfileMode, configs: string[], setting: Setting = 'CVS1'): Promise<void> {
+async function evidence(dsName: string, folds: number[], profiles: ProfileMode, configs: string[], setting: Setting = 'CVS1', coldRows?: ColdRows): Promise<void> {
   const engine = await getEngine();
   const ds = await dti(dsName);
   for (const config of configs) {
-    const cases = foldCases(ds, engine, { folds, profiles, setting });
+    const cases = foldCases(ds, engine, { folds, profiles, setting, coldRows });
     let params: Record<string, unknown>;
     let method;
     if (config === 'recipe') {
@@ -94,6 +100,7 @@ async function evidence(dsName: string, folds: number[], profiles: ProfileMode, 
       dataset: dsName,
       setting,
       profiles,
+      ...(coldRows ? { coldRows } : {}),
       folds,
       config,
       params,
@@ -110,7 +117,7 @@ async function evidence(dsName: string, folds: number[], profiles: ProfileMode, 
     };
     console.log(JSON.stringify({ config: row.config, aupr: row.aupr.toFixed(4), auc: row.auc.toFixed(4), s: row.secondsPerFold.toFixed(2), train: row.trainSecondsPerFold?.toFixed(2), it: row.iterations }));
     const all = readJson<EvidenceRow[]>(EVIDENCE, []).filter(
-      (r) => !(r.dataset === row.dataset && (r.setting ?? 'CVS1') === row.setting && r.profiles === row.profiles && r.config === row.config && r.folds.join() === row.folds.join()),
+      (r) => !(r.dataset === row.dataset && (r.setting ?? 'CVS1') === row.setting && r.profiles === row.profiles && r.coldRows === row.coldRows && r.config === row.config && r.folds.join() === row.folds.join()),
     );
     all.push(row);
     await writeFileAtomic(EVIDENCE, JSON.stringify(all, null, 1) + '\n');
@@ -243,6 +250,34 @@ async function perf(): Promise<void> {
 
 
 
+/**
+ * Cost of a full recipe run vs its 'fast' preset per dataset (fold 0, CVS1, train profiles, default engine): a few
+ * updates of each give ms and GFLOP per update; a full run is that x its scoreAt updates.
+ */
+async function recipeCost(): Promise<void> {
+  const perfData = readJson<any>(PERF, { gemm: {}, rows: [], batching: [] });
+  const engine = await getEngine();
+  const os = await import('node:os');
+  const rows: unknown[] = [];
+  for (const [dsName, n] of [['nr', 200], ['gpcr', 20], ['ic', 10], ['e', 3]] as [string, number][]) {
+    const ds = await dti(dsName);
+    const [c] = foldCases(ds, engine, { folds: [0], profiles: 'train' });
+    c.input.graphs.laplacian('rows', DTI_GRAPH); // graphs built outside the timed loop
+    c.input.graphs.laplacian('cols', DTI_GRAPH);
+    for (const [config, params] of [['recipe', {}], ['recipe-fast', recipeFastParams(dsName)]] as [string, Record<string, number>][]) {
+      const full = resolveParams<RecipeParams>('sgmc-dti-recipe', recipeSchema, params);
+      const [o] = await sgmcDtiRecipeMethod.fitBatch([c.input], { ...params, iterations: n, scoreAt: n });
+      const ms = (1000 * Number(o.info!.seconds)) / n;
+      const gf = Number(o.info!.gflopPerIteration);
+      const row = { dataset: dsName, shape: `${ds.Y.rows}x${ds.Y.cols}`, config, k: o.info!.k, lr: full.lr, updates: full.scoreAt, gflopPerUpdate: gf, msPerUpdate: ms, gflopPerFold: gf * full.scoreAt, projectedSecondsPerFold: (ms * full.scoreAt) / 1000, engine: `${engine.name} ${engine.backend} ${engine.dtype}`, load: os.loadavg()[0] };
+      rows.push(row);
+      console.log(JSON.stringify(row));
+    }
+  }
+  perfData.recipeCost = rows;
+  await writeFileAtomic(PERF, JSON.stringify(perfData, null, 1) + '\n');
+}
+
 /** one e CVS1 fold with dti-fast, from raw similarities (graphs, eigenbases, training), per native dtype */
 async function eFold(): Promise<void> {
   const perfData = readJson<any>(PERF, { gemm: {}, rows: [], batching: [] });
@@ -258,7 +293,8 @@ async function eFold(): Promise<void> {
     const [c] = foldCases(ds, engine, { folds: [0], profiles: 'train' });
     const [o, seconds] = await timed(() => sgmcMethod.fit(c.input, DTI_FAST));
     const s = score(ds, c.fold, o.scores);
-    const row = { engine: `${engine.name} ${engine.backend} ${engine.dtype}`, seconds, trainingSeconds: o.info!.seconds, iterations: o.info!.iterations, aupr: s.aupr, auc: s.auc };
+    const load = (await import('node:os')).loadavg();
+    const row = { engine: `${engine.name} ${engine.backend} ${engine.dtype}`, seconds, trainingSeconds: o.info!.seconds, iterations: o.info!.iterations, aupr: s.aupr, auc: s.auc, load: load.map((x) => x.toFixed(1)).join(' '), when: new Date().toISOString() };
     perfData.eFolds.push(row);
     console.log('e CVS1 fold 0:', JSON.stringify(row));
   }
@@ -271,12 +307,25 @@ async function report(): Promise<void> {
   const perfData = readJson<any>(PERF, null);
   const ev = readJson<EvidenceRow[]>(EVIDENCE, []);
   const L: string[] = ['# SGMC benchmark', '', 'Generated by `node --import tsx bench/sgmc.ts report` from `sgmc.perf.json` and `sgmc.evidence.json`.', ''];
-  L.push('## Recipe vs dti-fast (same folds, CVS1, repetition 0)', '');
-  L.push('Cost: wall seconds per fold (graphs + eigenbases + training, folds fitted as one batch), training-loop seconds per fold, and GFLOP per fold (machine-independent). Timings on this shared 2-core machine under heavy load from other jobs: compare within a row group, not across runs.', '');
-  L.push('| dataset | profiles | folds | config | iterations | wall s/fold | train s/fold | GFLOP/fold | AUC | AUPR | AUPR - recipe |', '|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const r of ev) {
-    const rec = ev.find((x) => x.dataset === r.dataset && x.profiles === r.profiles && x.folds.join() === r.folds.join() && x.config === 'recipe');
-    L.push(`| ${r.dataset} | ${r.profiles} | ${r.folds.length === 1 ? r.folds[0] : `${r.folds[0]}-${r.folds[r.folds.length - 1]}`} | ${r.config} | ${r.iterations} | ${f(r.secondsPerFold, 2)} | ${f(r.trainSecondsPerFold, 2)} | ${f(r.gflopPerFold, 2)} | ${f(r.auc)} | ${f(r.aupr)} | ${rec ? f(r.aupr - rec.aupr) : '-'} |`);
+  L.push('## Recipe vs its fast preset and vs dti-fast (same folds, repetition 0)', '');
+  L.push("Configs: `recipe` = sgmc-dti-recipe (lr 4e-3, 24,000 updates); `recipe-fast` = its 'fast' preset (same objective and start, same gradient-flow time lr x updates = 96, larger step where the stability bound allows, inert inner columns dropped; docs/sgmc.md); `dti-fast` / `dti-gd` = sgmc presets (a different objective). Cost: wall seconds per fold (graphs + eigenbases + training, folds fitted as one batch), training-loop seconds per fold, and GFLOP per fold (machine-independent). Timings on this shared 2-core machine under load from other jobs: compare within a row group, not across runs. max |dAUPR| = largest per-fold AUPR difference to the recipe on the same fold.", '');
+  L.push('| dataset | setting | profiles | folds | config | iterations | wall s/fold | train s/fold | GFLOP/fold | AUC | AUPR | AUPR - recipe | max per-fold abs(dAUPR) |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const setting = (r: EvidenceRow): string => r.setting ?? 'CVS1';
+  const prof = (r: EvidenceRow): string => (r.coldRows ? `${r.profiles}, cold rows ${r.coldRows}` : r.profiles);
+  const order = (r: EvidenceRow): string => `${r.dataset} ${setting(r)} ${prof(r)} ${['recipe', 'recipe-fast'].includes(r.config) ? 0 : 1}${r.config === 'recipe' ? 0 : 1}`;
+  for (const r of [...ev].sort((a, b) => order(a).localeCompare(order(b)))) {
+    const rec = ev.find((x) => x.dataset === r.dataset && setting(x) === setting(r) && x.profiles === r.profiles && x.coldRows === r.coldRows && x.folds.join() === r.folds.join() && x.config === 'recipe');
+    const maxD = rec ? Math.max(...r.perFoldAupr.map((a, i) => Math.abs(a - rec.perFoldAupr[i]))) : NaN;
+    L.push(`| ${r.dataset} | ${setting(r)} | ${prof(r)} | ${r.folds.length === 1 ? r.folds[0] : `${r.folds[0]}-${r.folds[r.folds.length - 1]}`} | ${r.config} | ${r.iterations} | ${f(r.secondsPerFold, 2)} | ${f(r.trainSecondsPerFold, 2)} | ${f(r.gflopPerFold, 2)} | ${f(r.auc)} | ${f(r.aupr)} | ${rec ? f(r.aupr - rec.aupr) : '-'} | ${rec ? f(maxD) : '-'} |`);
+  }
+  if (perfData?.recipeCost) {
+    L.push('', "## Full-run cost: sgmc-dti-recipe vs its 'fast' preset (fold 0, CVS1, train profiles)", '');
+    L.push('A few updates timed per config; GFLOP/fold = GFLOP/update x updates (exact), seconds projected the same way (noisy: shared machine, load noted).', '');
+    L.push('| dataset | config | k | lr | updates | GFLOP/update | GFLOP/fold | cost vs recipe | ms/update | projected s/fold | engine | load |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of perfData.recipeCost as any[]) {
+      const rec = (perfData.recipeCost as any[]).find((x) => x.dataset === r.dataset && x.config === 'recipe');
+      L.push(`| ${r.dataset} ${r.shape} | ${r.config} | ${r.k} | ${r.lr} | ${r.updates} | ${f(r.gflopPerUpdate, 4)} | ${f(r.gflopPerFold, 1)} | ${f(r.gflopPerFold / rec.gflopPerFold, 3)} | ${f(r.msPerUpdate, 2)} | ${f(r.projectedSecondsPerFold, 1)} | ${r.engine} | ${f(r.load, 1)} |`);
+    }
   }
   if (perfData) {
     L.push('', `## Per-iteration cost (${perfData.machine})`, '');
@@ -292,8 +341,8 @@ async function report(): Promise<void> {
     for (const r of perfData.batching as any[]) L.push(`| ${r.engine} | ${r.dataset} | ${r.profiles} | ${f(r.batchedSeconds, 2)} | ${f(r.oneByOneSeconds, 2)} | ${f(r.speedup, 2)} |`);
     const efs = [...(perfData.eFold ? [perfData.eFold] : []), ...(perfData.eFolds ?? [])];
     if (efs.length) {
-      L.push('', '### One e CVS1 fold (fold 0, train profiles) with dti-fast, from raw similarities', '', '| engine | wall s (graphs + eigenbases + training) | training s | iterations | AUPR | AUC |', '|---|---|---|---|---|---|');
-      for (const e of efs) L.push(`| ${e.engine} | ${f(e.seconds, 1)} | ${f(e.trainingSeconds, 1)} | ${e.iterations} | ${f(e.aupr)} | ${f(e.auc)} |`);
+      L.push('', '### One e CVS1 fold (fold 0, train profiles) with dti-fast, from raw similarities', '', '| engine | wall s (graphs + eigenbases + training) | training s | iterations | AUPR | AUC | load average (1/5/15 min) at the end | when |', '|---|---|---|---|---|---|---|---|');
+      for (const e of efs) L.push(`| ${e.engine} | ${f(e.seconds, 1)} | ${f(e.trainingSeconds, 1)} | ${e.iterations} | ${f(e.aupr)} | ${f(e.auc)} | ${e.load ?? '-'} | ${e.when ?? '-'} |`);
     }
   }
   await writeFileAtomic(`${RESULTS}sgmc.md`, L.join('\n') + '\n');
@@ -302,10 +351,12 @@ async function report(): Promise<void> {
 const cmd = process.argv[2] ?? 'perf';
 if (cmd === 'perf') await perf();
 if (cmd === 'efold') await eFold();
-if (cmd === 'perf' || cmd === 'report' || cmd === 'efold') await report();
+if (cmd === 'cost') await recipeCost();
+if (cmd === 'perf' || cmd === 'report' || cmd === 'efold' || cmd === 'cost') await report();
 if (cmd === 'evidence') {
   const [, , , ds, folds, profiles, ...rest] = process.argv;
   const setting = (rest.find((a) => a.startsWith('--setting='))?.slice(10) ?? 'CVS1') as Setting;
+  const coldRows = rest.find((a) => a.startsWith('--cold='))?.slice(7) as ColdRows | undefined;
   const configs = rest.filter((a) => !a.startsWith('--'));
-  await evidence(ds, parseFolds(folds), (profiles ?? 'train') as ProfileMode, configs.length ? configs : ['recipe', 'dti-fast'], setting);
+  await evidence(ds, parseFolds(folds), (profiles ?? 'train') as ProfileMode, configs.length ? configs : ['recipe', 'dti-fast'], setting, coldRows);
 }
