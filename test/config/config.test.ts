@@ -39,8 +39,8 @@ test('schema defaults fill an empty config; every field has a description', () =
   assert.deepEqual(missing.filter((m) => !/^cv\.seeds\.CVS\d$/.test(m)), []);
 });
 
-test('profiles are valid configs; test and full have the agreed design', () => {
-  assert.deepEqual(profileNames(), ['default', 'full', 'test']);
+test('profiles are valid configs; test, full and full-published have the agreed design', () => {
+  assert.deepEqual(profileNames(), ['default', 'full', 'full-published', 'test']);
   const v = compileSchema(configSchema());
   for (const p of profileNames()) assert.ok(v(structuredClone(readProfile(p).value)), `${p}: ${JSON.stringify(v.errors)}`);
   const t = loadConfig({ profile: 'test' });
@@ -51,6 +51,16 @@ test('profiles are valid configs; test and full have the agreed design', () => {
   assert.deepEqual(f.methods.map((m) => m.name).sort(), ['cmf', 'grmf', 'mgrnnm', 'sgmc']);
   assert.deepEqual([f.cv.repetitions, f.cv.folds], [5, 10]);
   assert.deepEqual(f.settings, ['CVS1', 'CVS2', 'CVS3']);
+  // leak-free: every data-driven choice of SGMC, GRMF and CMF is made on an inner validation split
+  assert.equal(f.protocol, 'leak-free');
+  for (const name of ['sgmc', 'grmf', 'cmf']) assert.ok(f.methods.find((m) => m.name === name)?.select, `${name} selects`);
+  const fp = loadConfig({ profile: 'full-published' });
+  assert.equal(fp.protocol, 'published');
+  assert.deepEqual([...fp.datasets].sort(), [...f.datasets].sort());
+  assert.deepEqual([fp.cv.repetitions, fp.cv.folds, fp.settings], [5, 10, f.settings]);
+  assert.deepEqual(fp.methods.map((m) => [m.name, m.preset, m.select]), [
+    ['sgmc', 'dti-published', null], ['mgrnnm', null, null], ['grmf', null, null], ['cmf', null, null],
+  ]);
 });
 
 test('precedence: defaults < profile < config file < flags; paths relative to their file', () => {
