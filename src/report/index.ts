@@ -10,6 +10,7 @@ import { sha256, stableStringify } from '../core/hash.ts';
 import { type Aggregation, groupRecords, summarize, metricOf, compareDatasets, compareMethods } from './aggregate.ts';
 import { type Table, toMarkdown, toCsv, toLatex, toJson } from './render.ts';
 import { byProtocol, dtiTable, recsysTable, wilcoxonTable } from './tables.ts';
+import { selectionTable } from './selection.ts';
 import { loadPublished, publishedTable, DEFAULT_PUBLISHED } from './published.ts';
 import { type CurveInput, type BarRow, curvesSpec, barSpec, singularValueSpec, renderSpec } from './plots.ts';
 import { pooledCurves } from './predictions.ts';
@@ -58,6 +59,8 @@ export async function buildReport(records: TaskRecord[], outDir: string, opts: R
       dtiTable(id, p.protocol, p.profiles, p.groups, agg),
       recsysTable(id, p.protocol, p.profiles, p.groups, agg),
       wilcoxonTable(id, p.protocol, p.profiles, p.groups, opts.alpha ?? 0.05),
+      // what nested selection chose (only when some record selected)
+      selectionTable(id, p.protocol, p.profiles, p.groups, agg),
     ]) {
       if (t) tables.push(t);
     }
