@@ -174,7 +174,7 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
           : { text: DASH },
         { text: String(b.tasks), mean: b.tasks },
         share === undefined ? { text: DASH } : { text: pct(share), mean: share },
-        perTask === undefined ? { text: DASH } : { text: fmt(perTask, 2), mean: perTask },
+        perTask === undefined ? { text: DASH } : { text: fmt(perTask, 3), mean: perTask },
       ];
     });
     markBestEntry(blockRows, 10, higherIsBetter(b.select.metric as MetricName));
