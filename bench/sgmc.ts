@@ -7,6 +7,9 @@
  *   node --import tsx bench/sgmc.ts evidence <ds> <folds> [profiles] [configs...] [--setting=CVS2] [--cold=chemical-scaled]
  *                                               recipe vs 'dti-fast' (and candidates) on the same folds: cost, AUPR;
  *                                               config 'recipe-fast' = sgmc-dti-recipe's 'fast' preset
+ *   node --import tsx bench/sgmc.ts paths <ds> <folds> <profiles> gd:0.004:24000 <kind:lr:updates[:beta]>...
+ *                                               the recipe's model under other steps/optimisers vs the recipe
+ *                                               itself (first config) on the same folds: AUPR and score differences
  *   node --import tsx bench/sgmc.ts cost        full-run cost of sgmc-dti-recipe vs its 'fast' preset per dataset
  *                                               (a few updates timed; GFLOP and seconds projected to scoreAt)
  *   node --import tsx bench/sgmc.ts efold       one e CVS1 fold with dti-fast per native dtype (wall time)
@@ -16,7 +19,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/core/atomic.ts';
-import { mat } from '../src/core/matrix.ts';
+import { eye, mat, transpose, type Mat } from '../src/core/matrix.ts';
+import { VertexModel } from '../src/methods/sgmc/vertex.ts';
+import { runLoop } from '../src/methods/sgmc/loop.ts';
+import type { OptimizerKind } from '../src/methods/sgmc/optim.ts';
 import { Rng } from '../src/core/rng.ts';
 import { getEngine, engineNames } from '../src/engine/registry.ts';
 import type { DType, Engine } from '../src/engine/types.ts';
@@ -32,6 +38,7 @@ import { dti, foldCases, mean, score, timed } from './sgmc-harness.ts';
 const RESULTS = new URL('./results/', import.meta.url).pathname;
 const PERF = `${RESULTS}sgmc.perf.json`;
 const EVIDENCE = `${RESULTS}sgmc.evidence.json`;
+const PATHS = `${RESULTS}sgmc.paths.json`;
 
 const readJson = <T>(p: string, d: T): T => (existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as T) : d);
 
@@ -278,6 +285,96 @@ async function recipeCost(): Promise<void> {
   await writeFileAtomic(PERF, JSON.stringify(perfData, null, 1) + '\n');
 }
 
+interface PathRow {
+  dataset: string;
+  profiles: ProfileMode;
+  folds: number[];
+  reference: string;
+  config: string;
+  flowTime: number;
+  seconds: number;
+  aupr: number;
+  auc: number;
+  meanDeltaAupr: number;
+  maxAbsDeltaAupr: number;
+  relScoreDiff: number;
+  maxAbsScoreDiff: number;
+}
+
+/**
+ * The recipe's model and objective (VertexModel, same start) under other optimisers: configs 'kind:lr:updates[:beta]'
+ * (kind gd | momentum | nesterov); the first config is the reference (the recipe: gd:0.004:24000). Scores of every
+ * config are compared with the reference's on the same folds: AUPR differences and relative score difference.
+ */
+async function paths(dsName: string, folds: number[], profiles: ProfileMode, configs: string[]): Promise<void> {
+  const engine = await getEngine();
+  const ds = await dti(dsName);
+  const cases = foldCases(ds, engine, { folds, profiles });
+  const inputs = cases.map((c) => c.input);
+  const m = inputs[0].Y.rows;
+  const n = inputs[0].Y.cols;
+  const k = 2 * n;
+  const runs: { X: Mat[]; aupr: number[]; auc: number[]; seconds: number }[] = [];
+  const out = readJson<PathRow[]>(PATHS, []);
+  const upsert = async (row: PathRow): Promise<void> => {
+    const i = out.findIndex((r) => r.dataset === row.dataset && r.profiles === row.profiles && r.config === row.config && r.reference === row.reference && r.folds.join() === row.folds.join());
+    if (i >= 0) out[i] = row;
+    else out.push(row);
+    await writeFileAtomic(PATHS, JSON.stringify(out, null, 1) + '\n');
+  };
+  for (const cfg of configs) {
+    const [kind, lr, updates, beta] = cfg.split(':');
+    const model = new VertexModel(engine, {
+      batch: inputs.length,
+      Lr: inputs.map((x) => x.graphs.laplacian('cols', DTI_GRAPH)),
+      Lc: inputs.map((x) => x.graphs.laplacian('rows', DTI_GRAPH)),
+      M: inputs.map((x) => transpose(x.Y)),
+      S: inputs.map((x) => transpose(x.W)),
+      muR: 0.006,
+      muC: 0.006,
+      init: { A: eye(n, k, 0.1), Z: eye(k, k, 0.1), B: eye(k, m, 0.1) },
+    });
+    const t0 = performance.now();
+    const beta0 = kind === 'gd' ? 0 : Number(beta ?? 0.9);
+    let res;
+    try {
+      res = runLoop(engine, model, { kind: kind as OptimizerKind, lr: Number(lr), beta: Number(beta ?? 0.9) }, { mode: 'fixed', iterations: Number(updates), tol: 0, evalEvery: Number(updates) }, inputs.map(() => ({})));
+    } catch (err) {
+      if (!runs.length || !/diverged/.test((err as Error).message)) throw err;
+      // a step above the stability bound: recorded as such
+      const row: PathRow = { dataset: dsName, profiles, folds, reference: configs[0], config: `${cfg} (diverged)`, flowTime: (Number(lr) * Number(updates)) / (1 - beta0), seconds: (performance.now() - t0) / 1000, aupr: NaN, auc: NaN, meanDeltaAupr: NaN, maxAbsDeltaAupr: NaN, relScoreDiff: NaN, maxAbsScoreDiff: NaN };
+      console.log(JSON.stringify(row));
+      await upsert(row);
+      continue;
+    } finally {
+      model.dispose();
+    }
+    const X = res.X.map((x) => transpose(x));
+    const s = X.map((x, b) => score(ds, cases[b].fold, x));
+    const run = { X, aupr: s.map((x) => x.aupr), auc: s.map((x) => x.auc), seconds: (performance.now() - t0) / 1000 };
+    runs.push(run);
+    const ref = runs[0];
+    let num = 0;
+    let den = 0;
+    let mx = 0;
+    X.forEach((x, b) => x.data.forEach((v, j) => {
+      const w = ref.X[b].data[j];
+      num += (v - w) ** 2;
+      den += w * w;
+      mx = Math.max(mx, Math.abs(v - w));
+    }));
+    const d = run.aupr.map((a, i) => a - ref.aupr[i]);
+    const row: PathRow = {
+      dataset: dsName, profiles, folds, reference: configs[0], config: cfg,
+      flowTime: (Number(lr) * Number(updates)) / (1 - beta0),
+      seconds: run.seconds, aupr: mean(run.aupr), auc: mean(run.auc),
+      meanDeltaAupr: mean(d), maxAbsDeltaAupr: Math.max(...d.map(Math.abs)), relScoreDiff: Math.sqrt(num / den), maxAbsScoreDiff: mx,
+    };
+    console.log(JSON.stringify(row));
+    await upsert(row);
+  }
+}
+
 /** one e CVS1 fold with dti-fast, from raw similarities (graphs, eigenbases, training), per native dtype */
 async function eFold(): Promise<void> {
   const perfData = readJson<any>(PERF, { gemm: {}, rows: [], batching: [] });
@@ -301,6 +398,7 @@ async function eFold(): Promise<void> {
   await writeFileAtomic(PERF, JSON.stringify(perfData, null, 1) + '\n');
 }
 
+const ex = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toExponential(1) : '-');
 const f = (x: unknown, d = 3): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : String(x ?? '-'));
 
 async function report(): Promise<void> {
@@ -317,6 +415,13 @@ async function report(): Promise<void> {
     const rec = ev.find((x) => x.dataset === r.dataset && setting(x) === setting(r) && x.profiles === r.profiles && x.coldRows === r.coldRows && x.folds.join() === r.folds.join() && x.config === 'recipe');
     const maxD = rec ? Math.max(...r.perFoldAupr.map((a, i) => Math.abs(a - rec.perFoldAupr[i]))) : NaN;
     L.push(`| ${r.dataset} | ${setting(r)} | ${prof(r)} | ${r.folds.length === 1 ? r.folds[0] : `${r.folds[0]}-${r.folds[r.folds.length - 1]}`} | ${r.config} | ${r.iterations} | ${f(r.secondsPerFold, 2)} | ${f(r.trainSecondsPerFold, 2)} | ${f(r.gflopPerFold, 2)} | ${f(r.auc)} | ${f(r.aupr)} | ${rec ? f(r.aupr - rec.aupr) : '-'} | ${rec ? f(maxD) : '-'} |`);
+  }
+  const pr = readJson<PathRow[]>(PATHS, []);
+  if (pr.length) {
+    L.push('', "## The recipe's model under other steps and optimisers (`paths` mode)", '');
+    L.push("Same objective, model and start as sgmc-dti-recipe; config = optimiser:lr:updates[:momentum]; flow time = lr x updates / (1 - momentum) (the recipe: 96). Differences are to the reference (the recipe) on the same folds: mean and largest per-fold AUPR difference, relative Frobenius difference of the score matrices.", '');
+    L.push('| dataset | profiles | folds | config | flow time | s (batch) | AUPR | AUC | mean dAUPR | max per-fold abs(dAUPR) | relative score diff | max abs score diff |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of pr) L.push(`| ${r.dataset} | ${r.profiles} | ${r.folds[0]}-${r.folds[r.folds.length - 1]} | ${r.config} | ${f(r.flowTime, 1)} | ${f(r.seconds, 1)} | ${f(r.aupr, 4)} | ${f(r.auc, 4)} | ${f(r.meanDeltaAupr, 4)} | ${f(r.maxAbsDeltaAupr, 4)} | ${ex(r.relScoreDiff)} | ${ex(r.maxAbsScoreDiff)} |`);
   }
   if (perfData?.recipeCost) {
     L.push('', "## Full-run cost: sgmc-dti-recipe vs its 'fast' preset (fold 0, CVS1, train profiles)", '');
@@ -353,6 +458,10 @@ if (cmd === 'perf') await perf();
 if (cmd === 'efold') await eFold();
 if (cmd === 'cost') await recipeCost();
 if (cmd === 'perf' || cmd === 'report' || cmd === 'efold' || cmd === 'cost') await report();
+if (cmd === 'paths') {
+  const [, , , ds, folds, profiles, ...configs] = process.argv;
+  await paths(ds, parseFolds(folds), profiles as ProfileMode, configs);
+}
 if (cmd === 'evidence') {
   const [, , , ds, folds, profiles, ...rest] = process.argv;
   const setting = (rest.find((a) => a.startsWith('--setting='))?.slice(10) ?? 'CVS1') as Setting;
