@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { targetRows } from '../../bench/table6-target.ts';
+
+const rec = (method: string, setting: string, repetition: number, fold: number, aupr: number, auc: number) => ({
+  task: { dataset: 'gpcr', setting, repetition, fold, method, protocol: 'published' },
+  metrics: { aupr, auc },
+});
+const paper = [
+  { dataset: 'gpcr', setting: 'CVS1', metric: 'aupr', method: 'sgmc', mean: 0.8, std: 0.02, printed: '' },
+  { dataset: 'gpcr', setting: 'CVS1', metric: 'auc', method: 'sgmc', mean: 0.9, std: 0.01, printed: '' },
+  { dataset: 'gpcr', setting: 'CVS2', metric: 'aupr', method: 'sgmc', mean: 0.7, std: 0.02, printed: '' },
+  { dataset: 'gpcr', setting: 'CVS1', metric: 'aupr', method: 'grmf', mean: 0.1, std: 0.02, printed: '' },
+];
+
+test('table6 target: repetition means, tolerances per metric, sides, missing cells', () => {
+  // rep 0 folds (0.79, 0.81) -> 0.80, rep 1 folds (0.80, 0.82) -> 0.81; mean 0.805 (within 0.01 of 0.8)
+  const recs = [rec('s', 'CVS1', 0, 0, 0.79, 0.9), rec('s', 'CVS1', 0, 1, 0.81, 0.91), rec('s', 'CVS1', 1, 0, 0.8, 0.91), rec('s', 'CVS1', 1, 1, 0.82, 0.92)];
+  recs.push(rec('other', 'CVS2', 0, 0, 0.1, 0.1));
+  const rows = targetRows(recs, paper, 's');
+  assert.equal(rows.length, 3); // grmf cell and rmse are not SGMC target cells
+  const [aupr, auc, cvs2] = rows;
+  assert.ok(Math.abs(aupr.reproduced! - 0.805) < 1e-12);
+  assert.equal(aupr.verdict, 'yes');
+  assert.deepEqual([aupr.reps, aupr.folds], [2, 2]);
+  // fold means 0.795 and 0.815 -> sample std 0.01414
+  assert.ok(Math.abs(aupr.foldStd! - Math.SQRT2 * 0.01) < 1e-12);
+  assert.ok(Math.abs(auc.reproduced! - 0.91) < 1e-12);
+  assert.equal(auc.verdict, 'above'); // +0.01 > 0.005
+  assert.equal(cvs2.verdict, 'no data');
+  assert.equal(targetRows([rec('s', 'CVS1', 0, 0, 0.7, 0.9)], paper, 's')[0].verdict, 'below');
+});
