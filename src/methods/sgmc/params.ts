@@ -70,7 +70,7 @@ const graphSpecSchema = (def: GraphSpec | null) => ({
     combineProfiles: { type: 'boolean', description: 'add interaction-profile similarities (MGRNNM recipe)' },
     knn: { type: ['integer', 'null'], minimum: 1, description: 'p-nearest-neighbour sparsification; null = dense' },
     laplacian: { enum: ['combinatorial', 'normalized'] },
-    coldRows: { enum: ['chemical-only', 'naive'] },
+    coldRows: { enum: ['chemical-only', 'chemical-scaled', 'naive'] },
   },
   default: def,
 });
