@@ -41,6 +41,8 @@ export interface Group {
   protocol: string;
   profiles: string;
   params: Record<string, unknown>;
+  /** nested selection the records ran with (a different grid is a different configuration) */
+  select?: TaskRecord['task']['select'];
   /** column label: the method name, disambiguated when one cell holds several variants */
   label: string;
   /** 'dti' when any record has AUC/AUPR or the setting is CVS1/2/3, else 'ratings' */
@@ -89,7 +91,9 @@ export function groupRecords(records: TaskRecord[]): Group[] {
   const groups = new Map<string, Group>();
   for (const r of records) {
     const t = r.task;
-    const id = stableStringify([t.dataset, t.setting, t.method, t.methodVersion ?? '', t.protocol, t.profiles, t.params ?? {}]);
+    const id = stableStringify([
+      t.dataset, t.setting, t.method, t.methodVersion ?? '', t.protocol, t.profiles, t.params ?? {}, ...(t.select ? [t.select] : []),
+    ]);
     let g = groups.get(id);
     if (!g) {
       g = {
@@ -101,6 +105,7 @@ export function groupRecords(records: TaskRecord[]): Group[] {
         protocol: t.protocol,
         profiles: t.profiles,
         params: t.params ?? {},
+        ...(t.select ? { select: t.select } : {}),
         label: t.method,
         kind: 'ratings',
         records: [],
@@ -130,7 +135,8 @@ export function groupRecords(records: TaskRecord[]): Group[] {
     for (const g of gs) {
       const v = versions.size > 1 ? ` v${g.methodVersion}` : '';
       const sameVersion = gs.filter((o) => o.methodVersion === g.methodVersion).length > 1;
-      g.label = `${g.method}${v}${sameVersion ? ` #${hashValue(g.params).slice(0, 6)}` : ''}`;
+      const variant = g.select ? { params: g.params, select: g.select } : g.params;
+      g.label = `${g.method}${v}${sameVersion ? ` #${hashValue(variant).slice(0, 6)}` : ''}`;
     }
   }
   for (const g of out) g.records.sort((a, b) => a.task.repetition - b.task.repetition || a.task.fold - b.task.fold);

@@ -171,3 +171,16 @@ test('canonical names and method order', () => {
   assert.equal(canonicalName('movielens'), 'ml-100k');
   assert.deepEqual(['zz', 'sgmc', 'aa', 'mgrnnm', 'grmf'].sort(compareMethods), ['mgrnnm', 'grmf', 'sgmc', 'aa', 'zz']);
 });
+
+test('groupRecords: the same label and parameters with different selection grids are two configurations', () => {
+  const sel = (v: number) => ({ metric: 'aupr' as const, fraction: 0.1, grid: [{ muR: 0.02 }, { muR: v }] });
+  const a = record({ dataset: 'e', setting: 'CVS1', method: 'sgmc', repetition: 0, fold: 0, select: sel(0.1) }, { aupr: 0.5, rmse: 0.1 });
+  const b = record({ dataset: 'e', setting: 'CVS1', method: 'sgmc', repetition: 0, fold: 0, select: sel(0.2) }, { aupr: 0.6, rmse: 0.1 });
+  const plain = record({ dataset: 'e', setting: 'CVS1', method: 'sgmc', repetition: 0, fold: 0 }, { aupr: 0.7, rmse: 0.1 });
+  const gs = groupRecords([a, b, plain]);
+  assert.equal(gs.length, 3);
+  assert.equal(new Set(gs.map((g) => g.label)).size, 3);
+  assert.ok(gs.every((g) => g.label.startsWith('sgmc #')));
+  // without selection the label hash is the parameters' alone (labels of existing runs do not change)
+  assert.throws(() => groupRecords([a, { ...a, key: 'other' }]), InputError);
+});
