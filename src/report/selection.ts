@@ -182,7 +182,7 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
   }
   const notes = [
     `aggregation of the validation metric: ${aggregationNote(agg)}`,
-    'one block per dataset, setting, method column and grid as configured (metric, validation fraction, entries in order); `grid` numbers the grids of a column when merged runs used several',
+    'one block per dataset, setting and method column; a column is one configuration, its grid as configured (metric, validation fraction, entries in order) included, so runs merged from configs with other grids get their own columns',
     'entry = grid index (info.select_choice); parameters = the entry as written, merged over the column\'s base parameters; ties and undefined validation values go to the earliest entry',
     'wins = tasks (repetition x fold) whose inner validation chose the entry; validation = the entry\'s metric on the inner validation split of the fold\'s training data (never the test cells)',
     'best mean validation per block in bold (higher AUC/AUPR, lower RMSE; compared at 4 decimals)',
@@ -190,11 +190,6 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
   ];
   const missing = blocks.reduce((a, b) => a + b.entries.reduce((x, e) => x + (e.validation?.missing ?? b.tasks), 0), 0);
   if (missing) notes.push(`${missing} validation value(s) undefined (e.g. no positive among the validation cells) were skipped`);
-  const partial = groups.filter((g) => g.records.some((r) => r.task.select) && g.records.some((r) => !r.task.select));
-  for (const g of partial) {
-    const n = g.records.filter((r) => !r.task.select).length;
-    notes.push(`${g.dataset}/${g.setting}/${g.label}: ${n} task(s) of this column ran without selection (not counted here)`);
-  }
   return {
     id: `selection-${id}`,
     title: `Nested hyper-parameter selection (${protocol} protocol, profiles: ${profiles})`,
