@@ -116,15 +116,18 @@ export async function runTask(
   const view = ds.kind === 'dti' ? ctx.deps.trainingView(truth, fold) : ratingsView(ds.M, ds.train);
   const rowSim = ds.kind === 'dti' ? ds.drugSim : (ds.rowAdjacency ?? zeros(ds.rows, ds.rows));
   const colSim = ds.kind === 'dti' ? ds.targetSim : (ds.colAdjacency ?? zeros(ds.cols, ds.cols));
-  const graphs = ctx.deps.createGraphProvider({
-    rowSim,
-    colSim,
-    profiles: spec.profiles,
-    profileY: spec.profiles === 'train' ? view.Y : spec.profiles === 'full' ? truth : null,
-    engine,
-    cacheDir: graphCacheDir(spec.outdir),
-    coldRows: spec.coldRows,
-  });
+  // the fold's graphs; nested selection asks for another provider whose profiles come from its inner training matrix
+  const graphsFor = (profileY: Mat | null): GraphProvider =>
+    ctx.deps.createGraphProvider({
+      rowSim,
+      colSim,
+      profiles: spec.profiles,
+      profileY,
+      engine,
+      cacheDir: graphCacheDir(spec.outdir),
+      coldRows: spec.coldRows,
+    });
+  const graphs = graphsFor(spec.profiles === 'train' ? view.Y : spec.profiles === 'full' ? truth : null);
   const kind = ds.kind === 'dti' ? 'dti' : 'ratings';
   const method = ctx.deps.getMethod(spec.method);
   const nFits = spec.select ? spec.select.candidates.length + 1 : 1;
@@ -132,7 +135,7 @@ export async function runTask(
   let params = spec.params;
   let selectInfo: Record<string, number> | undefined;
   if (spec.select) {
-    const sel = await selectOnInnerSplit(spec, ctx, { ds, fold, view, graphs, engine, rowSim, colSim }, stepProgress);
+    const sel = await selectOnInnerSplit(spec, ctx, { ds, fold, view, graphs, graphsFor, engine }, stepProgress);
     params = spec.select.candidates[sel.choice];
     selectInfo = selectionInfo(sel, spec.select.metric);
   }
@@ -203,9 +206,9 @@ interface FoldParts {
   fold: Fold;
   view: { Y: Mat; W: Mat };
   graphs: GraphProvider;
+  /** a provider for the same fold with profiles from `profileY` */
+  graphsFor: (profileY: Mat | null) => GraphProvider;
   engine: Engine;
-  rowSim: Mat;
-  colSim: Mat;
 }
 
 /**
@@ -226,13 +229,7 @@ async function selectOnInnerSplit(
   const inner = innerView(f.view, split.validation);
   // 'train': profiles from the inner training matrix, so validation labels never reach the graphs; 'none' and
   // 'full' take the same input as the fold's provider, which is reused
-  const graphs =
-    spec.profiles === 'train'
-      ? ctx.deps.createGraphProvider({
-          rowSim: f.rowSim, colSim: f.colSim, profiles: 'train', profileY: inner.Y, engine: f.engine,
-          cacheDir: graphCacheDir(spec.outdir), coldRows: spec.coldRows,
-        })
-      : f.graphs;
+  const graphs = spec.profiles === 'train' ? f.graphsFor(inner.Y) : f.graphs;
   const Y = fitMatrix(spec, f.ds.kind, inner, graphs);
   const method = ctx.deps.getMethod(spec.method);
   return runSelection({
