@@ -17,6 +17,9 @@ import type { FoldMetrics } from '../run/record.ts';
  * - `index-order`: ties broken by input position (earlier first, a stable descending sort), as the MATLAB
  *   reference code does with `sort(..., 'descend')`. Depends on the order the cells are listed in.
  */
+/** Whether a higher value of the metric is better (AUC, AUPR) or a lower one (RMSE). */
+export const higherIsBetter = (m: 'auc' | 'aupr' | 'rmse'): boolean => m !== 'rmse';
+
 export type TieRule = 'average' | 'block' | 'index-order';
 
 export interface AuprOptions {

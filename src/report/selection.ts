@@ -1,14 +1,15 @@
 /**
- * What nested hyper-parameter selection chose (docs/selection.md): per dataset x setting x method column and per
- * grid as configured, how often each grid entry won, its mean validation metric, and the share of task time spent
+ * What nested hyper-parameter selection chose (docs/selection.md): per dataset x setting x method column (one
+ * configuration, its grid included), how often each grid entry won, its mean validation metric, and the share of task time spent
  * selecting. Pure: grouped records in, summaries and a Table out.
  */
 import type { TaskRecord } from '../run/record.ts';
 import { InputError } from '../core/errors.ts';
 import { stableStringify } from '../core/hash.ts';
 import { type Aggregation, type Group, type MetricName, type Summary, summarize, compareDatasets, compareMethods } from './aggregate.ts';
-import { type Cell, type Column, type Table, DASH, fmt, fmtStat } from './render.ts';
-import { METRIC_LABEL, aggregationNote, higherIsBetter } from './tables.ts';
+import { type Cell, type Column, type Table, DASH, fmt, fmtStat, markBest } from './render.ts';
+import { METRIC_LABEL, aggregationNote } from './tables.ts';
+import { higherIsBetter } from '../metrics/index.ts';
 
 type SelectSpec = NonNullable<TaskRecord['task']['select']>;
 
@@ -24,14 +25,12 @@ export interface SelectionEntry {
   validation?: Summary;
 }
 
-/** The tasks of one table column (dataset, setting, method label) that ran one select spec (metric, fraction, grid). */
+/** The tasks of one table column (dataset, setting, method label); a column is one configuration, its select spec included. */
 export interface SelectionBlock {
   dataset: string;
   setting: string;
   /** the column label of the main tables */
   label: string;
-  /** 1-based number of this grid among the column's grids (several when runs from different configs were merged) */
-  gridNumber: number;
   select: SelectSpec;
   /** tasks in the block */
   tasks: number;
@@ -81,48 +80,39 @@ export function selectionBlocks(groups: Group[], agg: Aggregation = 'repetition'
     (a, b) => compareDatasets(a.dataset, b.dataset) || cmp(a.setting, b.setting) || compareMethods(a.label, b.label),
   );
   for (const g of ordered) {
-    const bySpec = new Map<string, { spec: SelectSpec; records: TaskRecord[] }>();
-    for (const r of g.records) {
-      const s = r.task.select;
-      if (s === undefined || s === null) continue;
-      checkSelection(r, s);
-      const k = stableStringify([s.metric, s.fraction, s.grid]);
-      const e = bySpec.get(k) ?? { spec: s, records: [] };
-      e.records.push(r);
-      bySpec.set(k, e);
-    }
-    const specs = [...bySpec.entries()].sort((a, b) => cmp(a[0], b[0])).map(([, v]) => v);
-    specs.forEach(({ spec, records }, n) => {
-      const entries: SelectionEntry[] = spec.grid.map((params, index) => ({
-        index,
-        params,
-        wins: records.filter((r) => r.info!.select_choice === index).length,
-        validation: summarize(records, validationOf(index, spec.metric), agg),
-      }));
-      let selectSeconds = 0;
-      let taskSeconds = 0;
-      let timedTasks = 0;
-      for (const r of records) {
-        const s = r.info?.select_seconds;
-        const t = r.timing?.seconds;
-        if (typeof s === 'number' && Number.isFinite(s) && typeof t === 'number' && Number.isFinite(t)) {
-          selectSeconds += s;
-          taskSeconds += t;
-          timedTasks++;
-        }
+    // groupRecords keys a configuration by its select spec too, so a group either selected with one spec or not at all
+    const records = g.records.filter((r) => r.task.select !== undefined && r.task.select !== null);
+    if (!records.length) continue;
+    for (const r of records) checkSelection(r, r.task.select!);
+    const spec = records[0].task.select!;
+    const entries: SelectionEntry[] = spec.grid.map((params, index) => ({
+      index,
+      params,
+      wins: records.filter((r) => r.info!.select_choice === index).length,
+      validation: summarize(records, validationOf(index, spec.metric), agg),
+    }));
+    let selectSeconds = 0;
+    let taskSeconds = 0;
+    let timedTasks = 0;
+    for (const r of records) {
+      const s = r.info?.select_seconds;
+      const t = r.timing?.seconds;
+      if (typeof s === 'number' && Number.isFinite(s) && typeof t === 'number' && Number.isFinite(t)) {
+        selectSeconds += s;
+        taskSeconds += t;
+        timedTasks++;
       }
-      out.push({
-        dataset: g.dataset,
-        setting: g.setting,
-        label: g.label,
-        gridNumber: n + 1,
-        select: { metric: spec.metric, fraction: spec.fraction, grid: spec.grid },
-        tasks: records.length,
-        entries,
-        selectSeconds,
-        taskSeconds,
-        timedTasks,
-      });
+    }
+    out.push({
+      dataset: g.dataset,
+      setting: g.setting,
+      label: g.label,
+      select: { metric: spec.metric, fraction: spec.fraction, grid: spec.grid },
+      tasks: records.length,
+      entries,
+      selectSeconds,
+      taskSeconds,
+      timedTasks,
     });
   }
   return out;
@@ -144,7 +134,7 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
   const blocks = selectionBlocks(groups, agg);
   if (!blocks.length) return undefined;
   const columns: Column[] = [
-    ...['dataset', 'setting', 'method', 'grid', 'metric', 'fraction', 'entry', 'parameters'].map((l) => ({ label: l, kind: 'text' as const })),
+    ...['dataset', 'setting', 'method', 'metric', 'fraction', 'entry', 'parameters'].map((l) => ({ label: l, kind: 'text' as const })),
     { label: 'wins', kind: 'number' },
     { label: 'win share', kind: 'number' },
     { label: 'validation', kind: 'stat' },
@@ -162,7 +152,6 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
         { text: b.dataset },
         { text: b.setting },
         { text: b.label },
-        { text: String(b.gridNumber) },
         { text: METRIC_LABEL[b.select.metric as MetricName] },
         { text: String(b.select.fraction) },
         { text: String(e.index) },
@@ -177,7 +166,8 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
         perTask === undefined ? { text: DASH } : { text: fmt(perTask, 3), mean: perTask },
       ];
     });
-    markBestEntry(blockRows, 10, higherIsBetter(b.select.metric as MetricName));
+    // best mean validation within the block: the column's cells as one row for markBest
+    markBest(blockRows.map((r) => r[9]), blockRows.map((_, i) => i), higherIsBetter(b.select.metric as MetricName));
     rows.push(...blockRows);
   }
   const notes = [
@@ -198,17 +188,6 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
     columns,
     rows,
   };
-}
-
-/** Marks the cell at column `col` of the rows with the best mean (4 decimals); ties all marked; not for a lone value. */
-function markBestEntry(rows: Cell[][], col: number, higher: boolean): void {
-  const vals = rows.map((r) => r[col].mean).filter((m): m is number => m !== undefined && !Number.isNaN(m)).map((m) => Number(m.toFixed(4)));
-  if (vals.length < 2) return;
-  const best = higher ? Math.max(...vals) : Math.min(...vals);
-  for (const r of rows) {
-    const m = r[col].mean;
-    if (m !== undefined && !Number.isNaN(m) && Number(m.toFixed(4)) === best) r[col].best = true;
-  }
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -16,9 +16,9 @@ import {
 } from './aggregate.ts';
 import { type Cell, type Column, type Table, DASH, fmt, fmtStat, markBest } from './render.ts';
 import { wilcoxonSignedRank, holm } from './wilcoxon.ts';
+import { higherIsBetter } from '../metrics/index.ts';
 
 export const METRIC_LABEL: Record<MetricName, string> = { auc: 'AUC', aupr: 'AUPR', rmse: 'RMSE' };
-export const higherIsBetter = (m: MetricName): boolean => m !== 'rmse';
 
 export function aggregationNote(a: Aggregation): string {
   return a === 'repetition'

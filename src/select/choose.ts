@@ -1,8 +1,6 @@
 /** Picking the winner of a grid from its validation numbers. */
 import type { SelectMetric } from './types.ts';
-
-/** Whether a higher value of the metric is better. */
-export const higherIsBetter = (m: SelectMetric): boolean => m !== 'rmse';
+import { higherIsBetter } from '../metrics/index.ts';
 
 /**
  * Index of the best value: the highest AUPR/AUC or the lowest RMSE. Undefined values (NaN, e.g. AUPR without a
