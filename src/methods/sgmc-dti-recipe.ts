@@ -7,7 +7,7 @@
  */
 import { registerMethod } from './registry.ts';
 import { fitRecipeBatch, recipeGraphUses } from './sgmc/fit.ts';
-import { recipeSchema, resolveParams, type RecipeParams } from './sgmc/params.ts';
+import { RECIPE_RUN, recipeSchema, resolveParams, type RecipeParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
 /**
@@ -31,8 +31,8 @@ export const RECIPE_FAST: Record<string, { lr: number; kFactor: number }> = {
 export function recipeFastParams(dataset: string | undefined): Partial<RecipeParams> {
   const f = dataset ? RECIPE_FAST[dataset] : undefined;
   if (!f) return {};
-  const scale = f.lr / 4e-3;
-  return { lr: f.lr, scoreAt: Math.round(24000 / scale), iterations: Math.round(25000 / scale), kFactor: f.kFactor };
+  const scale = f.lr / RECIPE_RUN.lr;
+  return { lr: f.lr, scoreAt: Math.round(RECIPE_RUN.scoreAt / scale), iterations: Math.round(RECIPE_RUN.iterations / scale), kFactor: f.kFactor };
 }
 
 export const sgmcDtiRecipeMethod: BatchMethod<RecipeParams> = {

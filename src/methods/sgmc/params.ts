@@ -164,6 +164,9 @@ export function spectralSchema(d: SpectralDefaults): Record<string, unknown> {
   };
 }
 
+/** The authors' published DTI run: step, updates, and the update at which scores are taken. */
+export const RECIPE_RUN = { lr: 4e-3, iterations: 25000, scoreAt: 24000 } as const;
+
 export const recipeSchema: Record<string, unknown> = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: "sgmc-dti-recipe hyper-parameters (the authors' published DTI configuration)",
@@ -172,9 +175,9 @@ export const recipeSchema: Record<string, unknown> = {
   properties: {
     graph: { ...graphSpecSchema(DTI_GRAPH), description: '5-NN combined similarities, symmetric normalised Laplacian' },
     mu: { type: 'number', minimum: 0, default: 0.006, description: 'Dirichlet weight (both graphs)' },
-    lr: { type: 'number', exclusiveMinimum: 0, default: 4e-3 },
-    iterations: { type: 'integer', minimum: 1, default: 25000, description: 'iterations of the published run' },
-    scoreAt: { type: 'integer', minimum: 1, default: 24000, description: 'scores are taken after this many updates' },
+    lr: { type: 'number', exclusiveMinimum: 0, default: RECIPE_RUN.lr },
+    iterations: { type: 'integer', minimum: 1, default: RECIPE_RUN.iterations, description: 'iterations of the published run' },
+    scoreAt: { type: 'integer', minimum: 1, default: RECIPE_RUN.scoreAt, description: 'scores are taken after this many updates' },
     initScale: { type: 'number', default: 0.1, description: 'factors start at initScale x rectangular identity' },
     kFactor: { type: 'number', exclusiveMinimum: 0, default: 2, description: 'k = kFactor x #targets' },
   },
