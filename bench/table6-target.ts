@@ -9,29 +9,19 @@
  * means, each averaged over repetitions: the paper's convention) beside the paper's std, so a miss can be read against
  * the sampling noise. Writes OUT_BASENAME.md and .json (default docs/results/sgmc-target).
  */
-import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
-import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { writeFileAtomic } from '../src/core/atomic.ts';
+import { readRecord } from '../src/run/records.ts';
+import type { TaskRecord } from '../src/run/record.ts';
+import { metricOf, summarize } from '../src/report/aggregate.ts';
+import { loadPublished } from '../src/report/published.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOL: Record<string, number> = { aupr: 0.01, auc: 0.005 };
 
-interface PaperCell {
-  dataset: string;
-  setting: string;
-  metric: string;
-  method: string;
-  mean: number;
-  std: number;
-  printed: string;
-}
-interface Rec {
-  task: { dataset: string; setting: string; repetition: number; fold: number; method: string; protocol: string };
-  metrics: Record<string, number>;
-}
+type PaperCell = ReturnType<typeof loadPublished>['dti'][number];
 
 export interface TargetRow {
   dataset: string;
@@ -39,7 +29,7 @@ export interface TargetRow {
   metric: string;
   label: string;
   paper: number;
-  paperStd: number;
+  paperStd: number | null;
   reproduced: number | null;
   foldStd: number | null;
   reps: number;
@@ -49,37 +39,31 @@ export interface TargetRow {
 }
 
 /** Pure: the check for one label over the paper's SGMC cells. */
-export function targetRows(records: Rec[], paper: PaperCell[], label: string): TargetRow[] {
+export function targetRows(records: TaskRecord[], paper: PaperCell[], label: string): TargetRow[] {
   const rows: TargetRow[] = [];
   for (const cell of paper) {
     if (cell.method !== 'sgmc' || !(cell.metric in TOL)) continue;
     const recs = records.filter(
       (r) => r.task.method === label && r.task.dataset === cell.dataset && r.task.setting === cell.setting && r.task.protocol === 'published',
     );
-    const byRep = new Map<number, number[]>();
-    const byFold = new Map<number, number[]>();
-    for (const r of recs) {
-      const v = r.metrics[cell.metric];
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      (byRep.get(r.task.repetition) ?? byRep.set(r.task.repetition, []).get(r.task.repetition)!).push(v);
-      (byFold.get(r.task.fold) ?? byFold.set(r.task.fold, []).get(r.task.fold)!).push(v);
-    }
-    const repMeans = [...byRep.values()].map((v) => mean(v));
-    const foldMeans = [...byFold.values()].map((v) => mean(v));
-    const reproduced = repMeans.length ? mean(repMeans) : null;
+    const metric = metricOf(cell.metric as 'auc' | 'aupr');
+    // the report's aggregation: mean of the repetition means; the fold means' sample std (the paper's convention)
+    const byRep = summarize(recs, metric, 'repetition');
+    const byFold = summarize(recs, metric, 'fold');
+    const reproduced = byRep ? byRep.mean : null;
     const diff = reproduced === null ? null : reproduced - cell.mean;
     const tol = TOL[cell.metric];
     rows.push({
       dataset: cell.dataset,
-      setting: cell.setting,
+      setting: cell.setting ?? '',
       metric: cell.metric,
       label,
       paper: cell.mean,
-      paperStd: cell.std,
+      paperStd: cell.std ?? null,
       reproduced,
-      foldStd: foldMeans.length > 1 ? sampleStandardDeviation(foldMeans) : null,
-      reps: byRep.size,
-      folds: byFold.size,
+      foldStd: byFold && byFold.n > 1 ? byFold.std : null,
+      reps: byRep?.n ?? 0,
+      folds: byFold?.n ?? 0,
       diff,
       verdict: diff === null ? 'no data' : Math.abs(diff) <= tol ? 'yes' : diff > 0 ? 'above' : 'below',
     });
@@ -125,8 +109,8 @@ async function main(): Promise<void> {
   }
   const labels = labelArg.split(',');
   const files = await fg('records/**/*.json', { cwd: outdir, absolute: true });
-  const records = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Rec);
-  const paper = (JSON.parse(readFileSync(join(root, 'src/report/published/sgmc-paper.json'), 'utf8')) as { dti: PaperCell[] }).dti;
+  const records = files.map((f) => readRecord(f)).filter((r): r is TaskRecord => r !== null);
+  const paper = loadPublished().dti;
   const rows = labels.flatMap((l) => targetRows(records, paper, l));
   const base = outBase ?? join(root, 'docs/results/sgmc-target');
   await writeFileAtomic(`${base}.md`, markdown(rows, outdir, labels) + '\n');

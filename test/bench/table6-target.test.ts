@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { targetRows } from '../../bench/table6-target.ts';
+import { record } from '../report/fixtures.ts';
+import type { PublishedEntry } from '../../src/report/published.ts';
 
-const rec = (method: string, setting: string, repetition: number, fold: number, aupr: number, auc: number) => ({
-  task: { dataset: 'gpcr', setting, repetition, fold, method, protocol: 'published' },
-  metrics: { aupr, auc },
-});
-const paper = [
+const rec = (method: string, setting: string, repetition: number, fold: number, aupr: number, auc: number) =>
+  record({ dataset: 'gpcr', setting, repetition, fold, method, protocol: 'published', profiles: 'full' }, { aupr, auc, rmse: 0.1 });
+const paper: PublishedEntry[] = [
   { dataset: 'gpcr', setting: 'CVS1', metric: 'aupr', method: 'sgmc', mean: 0.8, std: 0.02, printed: '' },
   { dataset: 'gpcr', setting: 'CVS1', metric: 'auc', method: 'sgmc', mean: 0.9, std: 0.01, printed: '' },
   { dataset: 'gpcr', setting: 'CVS2', metric: 'aupr', method: 'sgmc', mean: 0.7, std: 0.02, printed: '' },
