@@ -110,18 +110,55 @@ Napi::Value GemmBatch(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// syrk(trans, n, k, A, C): the Gram matrix C (n x n) = A A^T (trans false, A n x k) or A^T A (trans true,
+// A k x n), both triangles filled; half the flops of the gemm. A and C share the dtype.
+Napi::Value Syrk(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool trans = info[0].ToBoolean().Value();
+  int64_t n = GetInt(env, info[1], "n", 1);
+  int64_t k = GetInt(env, info[2], "k", 0);
+  Buf A = GetBuf(env, info[3], "A");
+  Buf C = GetBuf(env, info[4], "C");
+  if (A.kind != C.kind) throw Napi::TypeError::New(env, "syrk: A and C must have the same dtype");
+  Need(env, A, n * k, "A");
+  Need(env, C, n * n, "C");
+  const int ni = static_cast<int>(n);
+  const int ki = static_cast<int>(k);
+  const int lda = trans ? ni : (ki > 0 ? ki : 1);
+  const CBLAS_TRANSPOSE t = trans ? CblasTrans : CblasNoTrans;
+  if (C.kind == Kind::F32) {
+    float* c = static_cast<float*>(C.data);
+    cblas_ssyrk(CblasRowMajor, CblasUpper, t, ni, ki, 1.0f, static_cast<float*>(A.data), lda, 0.0f, c, ni);
+    for (int64_t i = 1; i < n; i++)
+      for (int64_t j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
+  } else {
+    double* c = static_cast<double*>(C.data);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, t, ni, ki, 1.0, static_cast<double*>(A.data), lda, 0.0, c, ni);
+    for (int64_t i = 1; i < n; i++)
+      for (int64_t j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
+  }
+  return env.Undefined();
+}
+
 // syevd(n, A, W): eigenvalues ascending into W; A (n x n, symmetric, row-major) is overwritten by the
-// eigenvectors as its columns.
+// eigenvectors as its columns. A and W are both Float64Array (dsyevd) or both Float32Array (ssyevd).
 Napi::Value Syevd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n = GetInt(env, info[0], "n", 1);
-  Buf A = GetF64(env, info[1], "A");
-  Buf W = GetF64(env, info[2], "W");
+  Buf A = GetBuf(env, info[1], "A");
+  Buf W = GetBuf(env, info[2], "W");
+  if (A.kind != W.kind) throw Napi::TypeError::New(env, "syevd: A and W must have the same dtype");
   Need(env, A, n * n, "A");
   Need(env, W, n, "W");
-  Check(env, LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', static_cast<lapack_int>(n), static_cast<double*>(A.data),
-                            static_cast<lapack_int>(n), static_cast<double*>(W.data)),
-        "dsyevd");
+  if (A.kind == Kind::F32) {
+    Check(env, LAPACKE_ssyevd(LAPACK_ROW_MAJOR, 'V', 'U', static_cast<lapack_int>(n), static_cast<float*>(A.data),
+                              static_cast<lapack_int>(n), static_cast<float*>(W.data)),
+          "ssyevd");
+  } else {
+    Check(env, LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', static_cast<lapack_int>(n), static_cast<double*>(A.data),
+                              static_cast<lapack_int>(n), static_cast<double*>(W.data)),
+          "dsyevd");
+  }
   return env.Undefined();
 }
 
@@ -407,6 +444,7 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemmBatch", Napi::Function::New(env, GemmBatch));
+  exports.Set("syrk", Napi::Function::New(env, Syrk));
   exports.Set("syevd", Napi::Function::New(env, Syevd));
   exports.Set("syevr", Napi::Function::New(env, Syevr));
   exports.Set("gesdd", Napi::Function::New(env, Gesdd));

@@ -19,7 +19,10 @@ export interface BlasAddon {
     transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     A: Buf, strideA: number, B: Buf, strideB: number, beta: number, C: Buf, batch: number,
   ): void;
-  syevd(n: number, A: Float64Array, W: Float64Array): void;
+  /** C (n x n) = A A^T (A n x k) or, with trans, A^T A (A k x n); both triangles filled */
+  syrk(trans: boolean, n: number, k: number, A: Buf, C: Buf): void;
+  /** A and W share the dtype: float64 -> dsyevd, float32 -> ssyevd */
+  syevd(n: number, A: Float64Array | Float32Array, W: Float64Array | Float32Array): void;
   syevr(n: number, A: Float64Array, il: number, iu: number, W: Float64Array, Z: Float64Array): void;
   gesdd(m: number, n: number, A: Float64Array, S: Float64Array, U: Float64Array, VT: Float64Array): void;
   qr(m: number, n: number, A: Float64Array): void;
@@ -110,7 +113,10 @@ export class NativeEngine extends HostEngine {
     const y = this.asDtype(B.data);
     const ta = !!opts.transA;
     const tb = !!opts.transB;
-    if (s.batch > 1 && s.strideB === 0 && !ta) {
+    if (a === b && s.batch === 1 && ta !== tb && typeof this.blas.syrk === 'function') {
+      // a Gram matrix (A A^T or A^T A): syrk, half the flops, exactly symmetric
+      this.blas.syrk(ta, s.m, s.k, x, out.data);
+    } else if (s.batch > 1 && s.strideB === 0 && !ta) {
       // 3-D x 2-D broadcast: one tall product (batch*m) x k times k x n
       this.blas.gemmBatch(false, tb, s.batch * s.m, s.n, s.k, 1, x, 0, y, 0, 0, out.data, 1);
     } else {
@@ -247,6 +253,16 @@ export class NativeEngine extends HostEngine {
     const z = new Float64Array(n * kk);
     this.lapack([n], () => this.blas.syevr(n, A, 1, kk, w, z));
     return { values: w.slice(0, kk), vectors: { rows: n, cols: kk, data: z } };
+  }
+
+  eighSingle(a: Mat): Eigen {
+    checkSymmetric(a, 'eighSingle');
+    const n = a.rows;
+    if (n === 0) return { values: new Float64Array(0), vectors: mat(0, 0) };
+    const A = Float32Array.from(a.data);
+    const w = new Float32Array(n);
+    this.lapack([n], () => this.blas.syevd(n, A, w));
+    return { values: Float64Array.from(w), vectors: { rows: n, cols: n, data: Float64Array.from(A) } };
   }
 
   svd(a: Mat, k?: number): Svd {
