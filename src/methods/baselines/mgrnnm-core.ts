@@ -117,23 +117,34 @@ export function mgrnnmXStep(
   const size = y.length;
   const tau = lambda / (2 * o.alpha);
   let X = start ?? mat(pr.Y.rows, pr.Y.cols);
-  // ||y - M x|| of the stacked operator [P_W; sqrt(nu1) I; sqrt(nu2) I]
-  const residualNorm = (x: Float64Array): number => {
-    let s = 0;
-    for (let q = 0; q < size; q++) {
-      const a = y[q] - x[q];
-      const b = z[q] - x[q];
-      const c = v[q] - x[q];
-      s += w[q] * a * a + nu1 * b * b + nu2 * c * c;
-    }
-    return Math.sqrt(s);
-  };
-  let fCur = residualNorm(X.data);
-  if (start) {
-    let l1 = 0;
-    for (let q = 0; q < size; q++) l1 += X.data[q];
-    fCur += lambda * l1;
+  // The stacked operator [P_W; sqrt(nu1) I; sqrt(nu2) I] acts cellwise, so with d = w + nu1 + nu2,
+  // e = w y + nu1 z + nu2 v and k = sum(w y^2 + nu1 z^2 + nu2 v^2) (fixed within the X-step):
+  //   gradient step  x + step (e - d x),   ||stacked residual||^2 = sum(x (d x - 2 e)) + k.
+  const d = new Float64Array(size);
+  const e = new Float64Array(size);
+  let k = 0;
+  for (let q = 0; q < size; q++) {
+    const wq = w[q];
+    const yq = y[q];
+    const zq = z[q];
+    const vq = v[q];
+    d[q] = wq + nu1 + nu2;
+    e[q] = wq * yq + nu1 * zq + nu2 * vq;
+    k += wq * yq * yq + nu1 * zq * zq + nu2 * vq * vq;
   }
+  /** ||stacked residual|| + lambda ||x||_1 (x >= 0 here, so ||x||_1 = sum x) */
+  const objective = (x: Float64Array): number => {
+    let rs = k;
+    let l1 = 0;
+    for (let q = 0; q < size; q++) {
+      const xq = x[q];
+      rs += xq * (d[q] * xq - 2 * e[q]);
+      l1 += xq;
+    }
+    return Math.sqrt(Math.max(0, rs)) + lambda * l1;
+  };
+  // from X = 0 the published code's first reference value is the residual alone (its l1 term is 0)
+  let fCur = objective(X.data);
   let rank = rankHint;
   let inner = 0;
   let svdCalls = 0;
@@ -144,28 +155,15 @@ export function mgrnnmXStep(
     inner++;
     const fPrev = fCur;
     const x = X.data;
-    for (let q = 0; q < size; q++) {
-      const xq = x[q];
-      bm[q] = xq + step * (w[q] * (y[q] - xq) + nu1 * (z[q] - xq) + nu2 * (v[q] - xq));
-    }
+    for (let q = 0; q < size; q++) bm[q] = x[q] + step * (e[q] - d[q] * x[q]);
     const r = svt(engine, Bm, tau, o.svt, rank);
     svdCalls += r.calls;
     rank = r.rank;
     X = r.X;
-    // clamp X >= 0, then ||stacked residual|| + lambda ||X||_1 in the same pass
+    // clamp X >= 0, then the objective
     const xn = X.data;
-    let l1 = 0;
-    let rs = 0;
-    for (let q = 0; q < size; q++) {
-      let xq = xn[q];
-      if (xq < 0) xn[q] = xq = 0;
-      l1 += xq;
-      const a = y[q] - xq;
-      const b = z[q] - xq;
-      const c = v[q] - xq;
-      rs += w[q] * a * a + nu1 * b * b + nu2 * c * c;
-    }
-    fCur = Math.sqrt(rs) + lambda * l1;
+    for (let q = 0; q < size; q++) if (xn[q] < 0) xn[q] = 0;
+    fCur = objective(xn);
     if (Math.abs(fCur - fPrev) / Math.abs(fCur + fPrev) < o.tol) break;
   }
   return { X, inner, rank, svdCalls };
