@@ -1,18 +1,20 @@
 /**
  * Optimisers over a `FactorModel`: plain gradient descent with a fixed step (the paper's choice) and, as labelled
- * extensions, heavy-ball and Nesterov momentum. (Adam is not offered: it needs elementwise sqrt/divide, which the
- * engine interface does not have.)
+ * extensions, heavy-ball and Nesterov momentum, and Nesterov's accelerated gradient with adaptive restart
+ * ('nesterov-restart': momentum (k-1)/(k+2) capped at `beta`, reset whenever the gradient opposes the last step;
+ * O'Donoghue & Candes 2015). All minimise the same objective: the fixed points are those of plain GD. (Adam is not
+ * offered: it needs elementwise sqrt/divide, which the engine interface does not have.)
  */
 import type { Engine, Tensor } from '../../engine/types.ts';
 import type { FactorModel } from './model.ts';
 
-export type OptimizerKind = 'gd' | 'momentum' | 'nesterov';
+export type OptimizerKind = 'gd' | 'momentum' | 'nesterov' | 'nesterov-restart';
 
 export interface OptimizerSpec {
   kind: OptimizerKind;
   /** step size, or one per batch item (applied as a per-item scale of the update) */
   lr: number | Float64Array;
-  /** momentum coefficient (momentum/nesterov) */
+  /** momentum coefficient (momentum/nesterov); the cap of the momentum schedule (nesterov-restart) */
   beta?: number;
 }
 
@@ -20,6 +22,9 @@ export class Optimizer {
   private vel: (Tensor | null)[] = [];
   /** per-item step tensors, one per factor (only when lr is per item) */
   private lrT: (Tensor | null)[] = [];
+  /** nesterov-restart: updates since the last restart, and the number of restarts */
+  private k = 0;
+  restarts = 0;
   constructor(
     private readonly e: Engine,
     private readonly spec: OptimizerSpec,
@@ -53,8 +58,26 @@ export class Optimizer {
   step(model: FactorModel, withLoss = false): number | undefined {
     const { e } = this;
     const { kind } = this.spec;
-    const beta = this.spec.beta ?? 0.9;
+    let beta = this.spec.beta ?? 0.9;
     const { grads, loss } = model.gradients(withLoss);
+    if (kind === 'nesterov-restart') {
+      // velocity v accumulates gradients (the step is -lr (g + beta v)): restart when g . v < 0, i.e. when the
+      // last step went uphill along the current gradient (gradient restart scheme; one decision for the batch)
+      let gv = 0;
+      grads.forEach((g, i) => {
+        const v = this.vel[i];
+        if (g && v) gv += e.dot(g, v);
+      });
+      if (gv < 0) {
+        const v = this.vel.filter(Boolean) as Tensor[];
+        if (v.length) e.dispose(...v);
+        this.vel = [];
+        this.k = 0;
+        this.restarts++;
+      }
+      this.k++;
+      beta = Math.min(beta, (this.k - 1) / (this.k + 2));
+    }
     const next = model.factors.map((F, i) => {
       const g = grads[i];
       if (!g) return F;
@@ -68,7 +91,7 @@ export class Optimizer {
       if (v0) e.dispose(v0);
       this.vel[i] = v;
       let out: Tensor;
-      if (kind === 'nesterov') {
+      if (kind === 'nesterov' || kind === 'nesterov-restart') {
         const u = e.addScaled(g, v, beta);
         out = this.update(i, F, u);
         e.dispose(u);

@@ -96,9 +96,9 @@ export const STOPPING_GUARD_KEYS = ['minIterations', 'armDrop', 'patience'] as c
 
 const optimProps = (lr: number, lrScale: 'none' | 'spectral' = 'none') => ({
   optimizer: {
-    enum: ['gd', 'momentum', 'nesterov'],
+    enum: ['gd', 'momentum', 'nesterov', 'nesterov-restart'],
     default: 'gd',
-    description: "'gd' = the paper's fixed-step gradient descent; momentum/nesterov are extensions",
+    description: "'gd' = the paper's fixed-step gradient descent; momentum/nesterov/nesterov-restart (accelerated, momentum (k-1)/(k+2) capped at `momentum`, adaptive restart) are extensions",
   },
   lr: { type: 'number', exclusiveMinimum: 0, default: lr, description: 'fixed step size' },
   lrScale: {
