@@ -22,6 +22,7 @@ import { grmfMethod } from '../src/methods/grmf.ts';
 import { cmfMethod } from '../src/methods/cmf.ts';
 import { mgrnnmMethod } from '../src/methods/mgrnnm.ts';
 import type { Method } from '../src/methods/types.ts';
+import { arg, countsArg, listArg } from './args.ts';
 
 /** Octave reference, seconds for 5 x 10 folds (issue 6), per method / dataset / setting. */
 const OCTAVE_REFERENCE: Record<string, number> = {
@@ -29,19 +30,10 @@ const OCTAVE_REFERENCE: Record<string, number> = {
   'mgrnnm/gpcr/CVS2': 374,
 };
 
-const arg = (name: string, dflt: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-};
-const sets = arg('sets', 'nr,gpcr,ic,e').split(',');
-const settings = arg('settings', 'CVS1,CVS2').split(',') as Setting[];
-const methodNames = arg('methods', 'grmf,cmf,mgrnnm').split(',');
-const foldsPer = Object.fromEntries(
-  arg('folds', 'nr=10,gpcr=5,ic=3,e=1')
-    .split(',')
-    .map((kv) => kv.split('='))
-    .map(([k, v]) => [k, Number(v)]),
-) as Record<string, number>;
+const sets = listArg('sets', 'nr,gpcr,ic,e');
+const settings = listArg('settings', 'CVS1,CVS2') as Setting[];
+const methodNames = listArg('methods', 'grmf,cmf,mgrnnm');
+const foldsPer = countsArg('folds', 'nr=10,gpcr=5,ic=3,e=1');
 const all: Record<string, Method<Record<string, unknown>>> = {
   grmf: grmfMethod as unknown as Method<Record<string, unknown>>,
   cmf: cmfMethod as unknown as Method<Record<string, unknown>>,

@@ -21,21 +21,13 @@ import { aupr, auc } from '../src/metrics/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../src/core/atomic.ts';
 import { getMethod } from '../src/methods/registry.ts';
 import '../src/methods/all.ts';
+import { countsArg, listArg } from './args.ts';
 
-const arg = (name: string, dflt: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-};
-const sets = arg('sets', 'e,ic,gpcr,nr').split(',');
-const settings = arg('settings', 'CVS1,CVS2,CVS3').split(',') as Setting[];
+const sets = listArg('sets', 'e,ic,gpcr,nr');
+const settings = listArg('settings', 'CVS1,CVS2,CVS3') as Setting[];
 const methods: Record<string, string> = { sgmc: 'dti-published', mgrnnm: 'published' };
-const methodNames = arg('methods', 'sgmc,mgrnnm').split(',');
-const foldsPer = Object.fromEntries(
-  arg('folds', 'e=1,ic=2,gpcr=3,nr=3')
-    .split(',')
-    .map((kv) => kv.split('='))
-    .map(([k, v]) => [k, Number(v)]),
-) as Record<string, number>;
+const methodNames = listArg('methods', 'sgmc,mgrnnm');
+const foldsPer = countsArg('folds', 'e=1,ic=2,gpcr=3,nr=3');
 const DTYPES: DType[] = ['float64', 'float32'];
 const engines = Object.fromEntries(
   await Promise.all(DTYPES.map(async (d) => [d, await getEngine('native', { dtype: d, threads: 1 })] as const)),
