@@ -5,27 +5,32 @@
  * Protocol: with no held-out cells nothing can leak, so the graphs use interaction profiles from the full matrix
  * (`profiles: 'full'`, the richest graph); the training mask W is all ones for DTI (unknown pairs are observed zeros)
  * and the rated cells for recommender data. Presets and fit() see `setting` (default CVS1: new pairs among known
- * drugs and targets).
+ * drugs and targets). With `select`, the parameters are first chosen on an inner validation split of the known cells,
+ * as the run stage does inside a fold (./select.ts), and the winner is refitted on everything.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { InputError, InputErrors } from '../core/errors.ts';
 import { mat, type Mat } from '../core/matrix.ts';
 import { compileSchema, explainErrors, closest } from '../config/ajv.ts';
+import { profileMode } from '../config/load.ts';
+import type { MethodSpec, Protocol } from '../config/types.ts';
 import type { Dataset } from '../datasets/types.ts';
-import type { Engine } from '../engine/types.ts';
-import type { GraphProvider, GraphProviderInput } from '../graphs/types.ts';
+import type { Engine, EngineOptions } from '../engine/types.ts';
+import type { ColdRows, GraphProvider, GraphProviderInput, ProfileMode } from '../graphs/types.ts';
 import type { Method } from '../methods/types.ts';
 import { rankUnknown, type RankedPair, type RankScope } from './rank.ts';
+import { resolvePredictSelect, selectOnKnownCells, type PredictSelect, type PredictSelection } from './select.ts';
 
 export type { RankedPair } from './rank.ts';
+export type { PredictSelect, PredictSelection } from './select.ts';
 
 /** Services the predictor needs; defaults import the project's registries lazily (tests may inject their own). */
 export interface PredictDeps {
   loadDataset(ref: string, opts: { cacheDir?: string; mirror?: string; offline?: boolean }): Promise<Dataset>;
   getMethod(name: string): Method<Record<string, unknown>>;
   createGraphProvider(input: GraphProviderInput): GraphProvider;
-  getEngine(name?: string, opts?: { dtype?: 'float32' | 'float64' }): Promise<Engine>;
+  getEngine(name?: string, opts?: EngineOptions): Promise<Engine>;
 }
 
 export interface PredictOptions {
@@ -47,7 +52,17 @@ export interface PredictOptions {
   drug?: string;
   target?: string;
   seed?: number;
-  engine?: { name?: string | null; dtype?: 'float32' | 'float64' };
+  /** engine of every fit (selection and final); dtype default float64 */
+  engine?: { name?: string | null; dtype?: 'float32' | 'float64'; backend?: string | null; threads?: number | null };
+  /**
+   * Nested hyper-parameter selection (docs/selection.md): choose among `params` + each grid entry on an inner
+   * validation split of the known cells, then refit the winner on everything. None by default.
+   */
+  select?: PredictSelect | null;
+  /** config field `select` came from, named in its errors (default 'select') */
+  selectField?: string;
+  /** graph cold-row policy of every provider (GraphProviderInput.coldRows; default 'chemical-only') */
+  coldRows?: ColdRows;
   /** eigenbasis cache directory */
   graphCacheDir?: string;
   data?: { cacheDir?: string; mirror?: string; offline?: boolean };
@@ -65,11 +80,16 @@ export interface PredictResult {
   dataset: string;
   method: string;
   methodVersion: string;
+  /** parameters of the final fit (the selected candidate's, with `select`) */
   params: Record<string, unknown>;
   preset: string | null;
   setting: string;
   profiles: 'full';
   seed: number;
+  /** the engine every fit ran on */
+  engine: { name: string; backend: string; dtype: 'float32' | 'float64' };
+  /** the selection, when `select` was given */
+  select?: PredictSelection;
   pairs: PredictedPair[];
   /** the TSV text (header `drug target rank score row col`) */
   tsv: string;
@@ -78,17 +98,13 @@ export interface PredictResult {
 }
 
 async function defaultDeps(): Promise<PredictDeps> {
-  const [ds, reg, gp, eng] = await Promise.all([
-    import('../datasets/index.ts'),
-    import('../methods/registry.ts'),
-    import('../graphs/provider.ts'),
-    import('../engine/registry.ts'),
-  ]);
+  const [reg, gp] = await Promise.all([import('../methods/registry.ts'), import('../graphs/provider.ts')]);
   return {
-    loadDataset: ds.loadDataset,
+    // imported on first use: the dataset loaders take seconds to load and are not needed for a given Dataset
+    loadDataset: async (ref, o) => (await import('../datasets/index.ts')).loadDataset(ref, o),
     getMethod: reg.getMethod,
     createGraphProvider: gp.createGraphProvider,
-    getEngine: eng.getEngine as PredictDeps['getEngine'],
+    getEngine: async (name, o) => (await import('../engine/registry.ts')).getEngine(name, o),
   };
 }
 
@@ -136,8 +152,11 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
   const setting = opts.setting ?? 'CVS1';
   const method = deps.getMethod(opts.method);
   const preset = opts.preset ?? null;
-  const params = resolveMethodParams(method, preset, opts.params ?? {}, { dataset: ds.name, setting });
+  const base = resolveMethodParams(method, preset, opts.params ?? {}, { dataset: ds.name, setting });
   const seed = opts.seed ?? 1;
+  const kind = ds.kind === 'dti' ? 'dti' : 'ratings';
+  const selectField = opts.selectField ?? 'select';
+  const sel = opts.select ? resolvePredictSelect(opts.select, base, method, kind, setting, selectField) : null;
 
   const truth: Mat = ds.kind === 'dti' ? ds.Y : ds.M;
   const W = mat(truth.rows, truth.cols);
@@ -153,15 +172,21 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
   else if (opts.target !== undefined) scope = { col: idIndex(colIds, opts.target, 'target') };
   else scope = { per: opts.per === 'target' ? 'col' : opts.per === 'all' ? 'all' : 'row' };
 
-  const engine = await deps.getEngine(opts.engine?.name ?? undefined, { dtype: opts.engine?.dtype ?? 'float64' });
-  const graphs = deps.createGraphProvider({
-    rowSim,
-    colSim,
-    profiles: 'full',
-    profileY: truth,
-    engine,
-    cacheDir: opts.graphCacheDir,
-  });
+  const engineOpts: EngineOptions = { dtype: opts.engine?.dtype ?? 'float64' };
+  if (opts.engine?.backend) engineOpts.backend = opts.engine.backend;
+  if (opts.engine?.threads) engineOpts.threads = opts.engine.threads;
+  const engine = await deps.getEngine(opts.engine?.name ?? undefined, engineOpts);
+  const graphsFor = (profiles: ProfileMode, profileY: Mat | null): GraphProvider =>
+    deps.createGraphProvider({ rowSim, colSim, profiles, profileY, engine, cacheDir: opts.graphCacheDir, ...(opts.coldRows ? { coldRows: opts.coldRows } : {}) });
+  const graphs = graphsFor('full', truth);
+  let params = base;
+  let selection: PredictSelection | undefined;
+  if (sel) {
+    selection = await selectOnKnownCells({
+      sel, method, truth, W, kind, setting, seed, dataset: ds.name, engine, fullGraphs: graphs, graphsFor, base, field: selectField,
+    });
+    params = selection.selected;
+  }
   const fit = await method.fit({ Y: truth, W, graphs, engine, seed, dataset: ds.name, setting }, params);
   if (fit.scores.rows !== truth.rows || fit.scores.cols !== truth.cols) {
     throw new Error(`${opts.method} returned ${fit.scores.rows} x ${fit.scores.cols} scores for a ${truth.rows} x ${truth.cols} matrix`);
@@ -180,6 +205,8 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
     setting,
     profiles: 'full',
     seed,
+    engine: { name: engine.name, backend: engine.backend, dtype: engine.dtype },
+    ...(selection ? { select: selection } : {}),
     pairs,
     tsv,
     files: [],
@@ -195,10 +222,13 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
       params,
       setting,
       profiles: 'full',
+      ...(opts.coldRows ? { coldRows: opts.coldRows } : {}),
       seed,
       top,
       scope: opts.drug !== undefined ? { drug: opts.drug } : opts.target !== undefined ? { target: opts.target } : { per: opts.per ?? 'drug' },
-      engine: { name: engine.name, backend: engine.backend, dtype: engine.dtype },
+      engine: result.engine,
+      // NaN validation values (undefined metric) are written as null
+      ...(selection ? { select: selection } : {}),
       note: 'fitted on all known interactions; unknown pairs ranked by score (ties: row, then column order)',
     };
     await writeFileAtomic(opts.out, tsv);
@@ -208,20 +238,28 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
   return result;
 }
 
+/** A configured method as the stage reads it (config MethodSpec; the optional parts default to off). */
+export type PredictMethodSpec = Pick<MethodSpec, 'name' | 'label' | 'preset' | 'params'> & Partial<Pick<MethodSpec, 'select' | 'dtype' | 'wknkn'>>;
+
 /**
  * CLI stage (`dti predict`): for every configured dataset, the chosen method (--method: a configured label or a
- * registered name; default the first configured) with its configured preset/params, written to
- * <outdir>/predict/<dataset>-<label>.tsv. Options: top, per ('drug' | 'target' | 'all'), drug, target.
+ * registered name; default the first configured) with its configured preset, params, `select` (chosen on an inner
+ * split of the known cells, graphs under the configured protocol's profile mode, as in a run) and `dtype` (over the
+ * config's engine.dtype), written to <outdir>/predict/<dataset>-<label>.tsv. Options: top, per ('drug' | 'target' |
+ * 'all'), drug, target.
  */
 export async function predictStage(
   ctx: {
     config: {
       outdir: string;
       datasets: string[];
-      methods: { name: string; label: string; preset: string | null; params: Record<string, unknown> }[];
-      protocol: string;
+      methods: PredictMethodSpec[];
+      protocol: Protocol;
+      /** leak-free profile mode (null = 'train') */
+      profiles?: 'train' | 'none' | null;
+      coldRows?: ColdRows;
       seed: number;
-      engine: { name: string | null; dtype: 'float32' | 'float64' };
+      engine: { name: string | null; dtype: 'float32' | 'float64'; backend?: string | null; threads?: number | null };
       data: { cacheDir: string | null; mirror: string | null; offline: boolean };
     };
     /** the stage's services (StageContext.deps); missing ones come from the project's registries */
@@ -233,12 +271,14 @@ export async function predictStage(
   const c = ctx.config;
   const wanted = typeof o.method === 'string' ? o.method : undefined;
   const spec = wanted ? (c.methods.find((m) => m.label === wanted) ?? c.methods.find((m) => m.name === wanted)) : c.methods[0];
-  const m = spec ?? (wanted ? { name: wanted, label: wanted, preset: null, params: {} } : undefined);
+  const m: PredictMethodSpec | undefined = spec ?? (wanted ? { name: wanted, label: wanted, preset: null, params: {} } : undefined);
+  const index = spec ? c.methods.indexOf(spec) : -1;
   if (!m) throw new InputError('no method to fit', { field: 'methods', hint: 'configure a method or pass --method <name>' });
   const top = o.top === undefined ? 10 : Number(o.top);
   const per = o.per === undefined ? 'drug' : String(o.per);
   if (per !== 'drug' && per !== 'target' && per !== 'all') throw new InputError(`--per must be drug, target or all, got '${per}'`, { field: 'per' });
   const deps = { ...(await defaultDeps()), ...ctx.deps };
+  if (m.wknkn) ctx.progress?.log(`[predict] note: methods[${index}].wknkn (the runner's WKNKN) is not applied by predict; ${m.label} is fitted on the raw matrix`);
   const files: string[] = [];
   for (const ref of c.datasets) {
     const name = ref.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
@@ -255,13 +295,22 @@ export async function predictStage(
       drug: typeof o.drug === 'string' ? o.drug : undefined,
       target: typeof o.target === 'string' ? o.target : undefined,
       seed: c.seed,
-      engine: { name: c.engine.name, dtype: c.engine.dtype },
+      // the method's own dtype wins over the config's, as in the run stage
+      engine: { name: c.engine.name, dtype: m.dtype ?? c.engine.dtype, backend: c.engine.backend ?? null, threads: c.engine.threads ?? null },
+      // the candidates' graphs take the profile mode a run of this config uses (leak-free: the inner training matrix)
+      select: m.select ? { ...m.select, profiles: profileMode({ protocol: c.protocol, profiles: c.profiles ?? null }) } : null,
+      selectField: `methods[${index}].select`,
+      coldRows: c.coldRows,
       graphCacheDir: join(c.outdir, 'graphs'),
       data: { cacheDir: c.data.cacheDir ?? undefined, mirror: c.data.mirror ?? undefined, offline: c.data.offline },
       out,
       deps,
     });
-    ctx.progress?.log(`[predict] ${r.pairs.length} pair(s) for ${r.dataset} by ${m.label} -> ${out}`);
+    if (r.select) {
+      const vals = r.select.values.map((v, i) => `grid[${i}] ${Number.isFinite(v) ? v.toFixed(4) : 'undefined'}`).join(', ');
+      ctx.progress?.log(`[predict] ${m.label} on ${r.dataset}: selected grid[${r.select.choice}] by validation ${r.select.metric} (${vals})`);
+    }
+    ctx.progress?.log(`[predict] ${r.pairs.length} pair(s) for ${r.dataset} by ${m.label} (${r.engine.name}, ${r.engine.dtype}) -> ${out}`);
     files.push(...r.files);
   }
   return files;

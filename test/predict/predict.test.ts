@@ -117,7 +117,7 @@ test('predictStage: configured method and datasets through the stage deps, files
     outdir: dir,
     datasets: ['toy'],
     methods: [{ name: 'toy-predict', label: 'toy', preset: null, params: { scale: 3 } }],
-    protocol: 'published',
+    protocol: 'published' as const,
     seed: 5,
     engine: { name: 'js', dtype: 'float64' as const },
     data: { cacheDir: null, mirror: null, offline: true },
