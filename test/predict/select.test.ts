@@ -93,7 +93,8 @@ test('select: the good candidate wins, meta lists both values, inner graphs leak
   fits.length = 0;
   // the bad candidate comes first, so the earliest-wins tie rule cannot make the test pass
   const r = await predictTopPairs({
-    dataset: dataset(), method: 'toy-select', select: { grid: [{ sign: -1 }, { sign: 1 }], fraction: 0.2 },
+    // base params are the bad ones: a final fit that ignored the choice would rank differently
+    dataset: dataset(), method: 'toy-select', params: { sign: -1 }, select: { grid: [{ sign: -1 }, { sign: 1 }], fraction: 0.2 },
     per: 'all', top: 25, seed: 3, engine: { name: 'js' }, out, deps,
   });
   const sel = r.select!;
@@ -101,6 +102,7 @@ test('select: the good candidate wins, meta lists both values, inner graphs leak
   assert.equal(sel.choice, 1);
   assert.deepEqual(sel.selected, { sign: 1 });
   assert.deepEqual(r.params, { sign: 1 });
+  assert.deepEqual(sel.base, { sign: -1 });
   assert.deepEqual(sel.candidates, [{ sign: -1 }, { sign: 1 }]);
   assert.ok(Number.isFinite(sel.values[0]) && Number.isFinite(sel.values[1]));
   assert.ok(sel.values[1] > 0.6 && sel.values[0] < 0.4 && sel.values[1] - sel.values[0] > 0.3, `values ${sel.values}`);
@@ -133,6 +135,7 @@ test('select: the good candidate wins, meta lists both values, inner graphs leak
   assert.equal(meta.select.values.length, 2);
   meta.select.values.forEach((v: number, i: number) => assert.ok(Math.abs(v - sel.values[i]) < 1e-12));
   assert.deepEqual(meta.params, { sign: 1 });
+  assert.deepEqual(meta.select.base, { sign: -1 });
 
   const direct = await predictTopPairs({ dataset: dataset(), method: 'toy-select', params: { sign: 1 }, per: 'all', top: 25, seed: 3, engine: { name: 'js' } });
   assert.equal(direct.select, undefined);
