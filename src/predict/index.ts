@@ -246,7 +246,7 @@ export type PredictMethodSpec = Pick<MethodSpec, 'name' | 'label' | 'preset' | '
  * registered name; default the first configured) with its configured preset, params, `select` (chosen on an inner
  * split of the known cells, graphs under the configured protocol's profile mode, as in a run) and `dtype` (over the
  * config's engine.dtype), written to <outdir>/predict/<dataset>-<label>.tsv. Options: top, per ('drug' | 'target' |
- * 'all'), drug, target.
+ * 'all'), drug, target, setting (CVS1 default: passed to presets and fit, and the cut of the selection's split).
  */
 export async function predictStage(
   ctx: {
@@ -277,6 +277,8 @@ export async function predictStage(
   const top = o.top === undefined ? 10 : Number(o.top);
   const per = o.per === undefined ? 'drug' : String(o.per);
   if (per !== 'drug' && per !== 'target' && per !== 'all') throw new InputError(`--per must be drug, target or all, got '${per}'`, { field: 'per' });
+  const setting = o.setting === undefined ? 'CVS1' : String(o.setting);
+  if (!['CVS1', 'CVS2', 'CVS3'].includes(setting)) throw new InputError(`--setting must be CVS1, CVS2 or CVS3, got '${setting}'`, { field: 'setting' });
   const deps = { ...(await defaultDeps()), ...ctx.deps };
   if (m.wknkn) ctx.progress?.log(`[predict] note: methods[${index}].wknkn (the runner's WKNKN) is not applied by predict; ${m.label} is fitted on the raw matrix`);
   const files: string[] = [];
@@ -290,6 +292,7 @@ export async function predictStage(
       method: m.name,
       params: m.params,
       preset,
+      setting,
       top,
       per,
       drug: typeof o.drug === 'string' ? o.drug : undefined,

@@ -229,6 +229,16 @@ test('predictStage: select under the configured protocol, dtype of the method ov
   s = spies();
   await predictStage({ config: { ...base, profiles: 'none' as const, methods }, deps: s.deps }, {});
   assert.deepEqual(s.providers.map((p) => p.profiles).sort(), ['full', 'none']);
+  // --setting CVS2: the selection holds out whole drugs
+  fits.length = 0;
+  await predictStage({ config: { ...base, methods }, deps: spies().deps }, { setting: 'CVS2' });
+  const W = fits[0].W;
+  for (let i = 0; i < R; i++) {
+    const row = W.data.subarray(i * C, (i + 1) * C);
+    assert.ok(row.every((v) => v === row[0]), `row ${i} partly held out`);
+  }
+  assert.ok(zeroCells(W).length > 0);
+  await assert.rejects(predictStage({ config: { ...base, methods }, deps: spies().deps }, { setting: 'CVS7' }), /--setting must be CVS1, CVS2 or CVS3/);
 });
 
 test('select: bad specs get clear errors naming the field, before any fit', async () => {
