@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { predictTopPairs, predictStage, type PredictDeps } from '../../src/predict/index.ts';
 import { registerMethod, methodNames } from '../../src/methods/registry.ts';
 import type { Method, FitInput } from '../../src/methods/types.ts';
-import type { DtiDataset } from '../../src/datasets/types.ts';
+import type { DtiDataset, RatingDataset } from '../../src/datasets/types.ts';
 import type { GraphProviderInput } from '../../src/graphs/types.ts';
 import { createGraphProvider } from '../../src/graphs/provider.ts';
 import { getEngine } from '../../src/engine/registry.ts';
@@ -279,4 +279,50 @@ test('select: bad specs get clear errors naming the field, before any fit', asyn
   };
   await assert.rejects(predictStage({ config, deps: spies().deps }, { method: 'b' }), (e: unknown) =>
     e instanceof InputErrors && e.errors.map((x) => x.where.field).join() === 'methods[1].select.grid[1].sign' && /methods\[1\]\.select\.grid\[1\]\.sign/.test(e.message));
+});
+
+test('select on a rating set: rated cells only, RMSE by default, no interaction profiles', async () => {
+  const rows = 12;
+  const cols = 10;
+  const rng = new Rng(5);
+  const M = mat(rows, cols);
+  for (let c = 0; c < rows * cols; c++) if (rng.next() < 0.5) M.data[c] = 3 + (rng.next() < 0.5 ? -0.5 : 0.5);
+  const rated = [...M.data.keys()].filter((c) => M.data[c] !== 0);
+  const adj = (n: number) => {
+    const A = mat(n, n);
+    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) A.data[i * n + k] = i === k ? 0 : 1;
+    return A;
+  };
+  const ds: RatingDataset = {
+    kind: 'ratings', name: 'toy-ratings', rows, cols, M, train: Int32Array.from(rated), test: new Int32Array(0),
+    rowAdjacency: adj(rows), colAdjacency: adj(cols), checksums: { M: 'x' }, notes: [],
+  };
+  const seenW: Mat[] = [];
+  const constant: Method<{ c: number }> = {
+    name: 'toy-constant', version: '1', description: 'test only: every cell = c',
+    paramsSchema: { type: 'object', properties: { c: { type: 'number', default: 0 } }, additionalProperties: false },
+    async fit(input, p) {
+      seenW.push(input.W);
+      const out = mat(input.Y.rows, input.Y.cols);
+      out.data.fill(p.c);
+      return { scores: out };
+    },
+  };
+  if (!methodNames().includes('toy-constant')) registerMethod(constant);
+  const { providers, deps } = spies();
+  const r = await predictTopPairs({ dataset: ds, method: 'toy-constant', select: { grid: [{ c: 0 }, { c: 3 }], profiles: 'train' }, engine: { name: 'js' }, deps });
+  const sel = r.select!;
+  assert.equal(sel.metric, 'rmse');
+  assert.equal(sel.profiles, 'none'); // interaction profiles never apply to rating sets
+  assert.equal(sel.choice, 1);
+  assert.ok(Math.abs(sel.values[1] - 0.5) < 1e-12 && sel.values[0] > 2.4, `values ${sel.values}`);
+  assert.equal(sel.nValidation, Math.round(0.1 * rated.length));
+  const held = zeroCells(seenW[0]).filter((c) => seenW[seenW.length - 1].data[c] === 1);
+  assert.equal(held.length, sel.nValidation);
+  assert.ok(held.every((c) => M.data[c] !== 0));
+  assert.deepEqual(providers.map((p) => p.profiles).sort(), ['full', 'none']);
+  await assert.rejects(
+    predictTopPairs({ dataset: ds, method: 'toy-constant', select: { grid: [{ c: 0 }, { c: 3 }], metric: 'aupr' }, engine: { name: 'js' } }),
+    (e: unknown) => e instanceof InputErrors && e.errors[0].where.field === 'select.metric',
+  );
 });
