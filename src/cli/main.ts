@@ -123,7 +123,10 @@ export function buildProgram(mo: MainOptions, setCode: (c: number) => void): Com
         .option('--top <n>', 'pairs per list (per drug by default; see --per): default 10')
         .addOption(new Option('--per <scope>', 'one list per drug (default), per target, or one overall').choices(['drug', 'target', 'all']))
         .option('--drug <id>', 'one list: the top pairs of this drug (overrides --per)')
-        .option('--target <id>', 'one list: the top pairs of this target (overrides --per)');
+        .option('--target <id>', 'one list: the top pairs of this target (overrides --per)')
+        .addOption(
+          new Option('--setting <s>', 'the setting the presets, the fit and a select split assume (default CVS1)').choices(['CVS1', 'CVS2', 'CVS3']),
+        );
     }
     cmd.action(async (opts: Record<string, unknown>) => setCode(await runStageCommand(s.name, opts, mo)));
     program.addCommand(cmd);

@@ -18,6 +18,11 @@ test('--help works for the program and every stage', async () => {
       assert.ok(r.out.includes(flag), `${s} --help lacks ${flag}`);
     }
   }
+  const p = await cli(['predict', '--help']);
+  for (const flag of ['--method', '--top', '--per', '--drug', '--target', '--setting']) assert.ok(p.out.includes(flag), `predict --help lacks ${flag}`);
+  const bad = await cli(['predict', '--setting', 'CVS9']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /--setting.*CVS9.*CVS1, CVS2, CVS3/);
 });
 
 test('bin/dti.js runs through tsx and returns the exit code', () => {
