@@ -7,6 +7,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -140,8 +141,30 @@ Napi::Value Syrk(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// syevd(n, A, W): eigenvalues ascending into W; A (n x n, symmetric, row-major) is overwritten by the
-// eigenvectors as its columns. A and W are both Float64Array (dsyevd) or both Float32Array (ssyevd).
+// Square n x n matrix, tiles of 32: swap (i, j) with (j, i) for i < j (transpose), or copy the upper triangle onto
+// the lower (mirror).
+template <typename T>
+void SquareTiles(T* a, int64_t n, bool mirror) {
+  const int64_t B = 32;
+  for (int64_t i0 = 0; i0 < n; i0 += B) {
+    for (int64_t j0 = i0; j0 < n; j0 += B) {
+      const int64_t iEnd = std::min(n, i0 + B);
+      const int64_t jEnd = std::min(n, j0 + B);
+      for (int64_t i = i0; i < iEnd; i++) {
+        for (int64_t j = (j0 == i0 ? i + 1 : j0); j < jEnd; j++) {
+          if (mirror) a[j * n + i] = a[i * n + j];
+          else std::swap(a[i * n + j], a[j * n + i]);
+        }
+      }
+    }
+  }
+}
+
+// syevd(n, A, W): eigenvalues ascending into W; A (n x n, symmetric, row-major; its upper triangle is read) is
+// overwritten by the eigenvectors as its columns. A and W are both Float64Array (dsyevd) or both Float32Array
+// (ssyevd). The same computation as LAPACKE's row-major 'U' path (which copies A into a column-major buffer and the
+// result back), without the two copies: mirror the upper triangle onto the lower, so the column-major 'U' call on
+// this buffer sees the same numbers, then transpose the eigenvectors in place.
 Napi::Value Syevd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n = GetInt(env, info[0], "n", 1);
@@ -150,14 +173,17 @@ Napi::Value Syevd(const Napi::CallbackInfo& info) {
   if (A.kind != W.kind) throw Napi::TypeError::New(env, "syevd: A and W must have the same dtype");
   Need(env, A, n * n, "A");
   Need(env, W, n, "W");
+  const lapack_int ni = static_cast<lapack_int>(n);
   if (A.kind == Kind::F32) {
-    Check(env, LAPACKE_ssyevd(LAPACK_ROW_MAJOR, 'V', 'U', static_cast<lapack_int>(n), static_cast<float*>(A.data),
-                              static_cast<lapack_int>(n), static_cast<float*>(W.data)),
-          "ssyevd");
+    float* a = static_cast<float*>(A.data);
+    SquareTiles(a, n, true);
+    Check(env, LAPACKE_ssyevd(LAPACK_COL_MAJOR, 'V', 'U', ni, a, ni, static_cast<float*>(W.data)), "ssyevd");
+    SquareTiles(a, n, false);
   } else {
-    Check(env, LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', static_cast<lapack_int>(n), static_cast<double*>(A.data),
-                              static_cast<lapack_int>(n), static_cast<double*>(W.data)),
-          "dsyevd");
+    double* a = static_cast<double*>(A.data);
+    SquareTiles(a, n, true);
+    Check(env, LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', ni, a, ni, static_cast<double*>(W.data)), "dsyevd");
+    SquareTiles(a, n, false);
   }
   return env.Undefined();
 }
