@@ -10,6 +10,7 @@
  */
 import { mat, type Mat } from '../core/matrix.ts';
 import { InputError } from '../core/errors.ts';
+import type { GraphProvider } from '../graphs/types.ts';
 
 export interface WknknParams {
   /** neighbours per drug/target (Ezzat: 5) */
@@ -92,4 +93,22 @@ function smooth(y: Float64Array, m: number, n: number, S: Float64Array, K: numbe
     });
   }
   return out;
+}
+
+/**
+ * The runner's WKNKN preprocessing (config `methods[].wknkn`, any method) of a view, as runs and `dti predict` apply
+ * it: Y itself when `spec` is null/undefined, else WKNKN of the view's known cells (W = 1; cells with W = 0 read as
+ * 0) with the raw chemical/genomic similarities of `graphs`.
+ */
+export function wknknMatrix(
+  spec: WknknParams | null | undefined,
+  kind: 'dti' | 'ratings',
+  dataset: string,
+  view: { Y: Mat; W: Mat },
+  graphs: GraphProvider,
+): Mat {
+  if (!spec) return view.Y;
+  if (kind !== 'dti') throw new InputError(`WKNKN needs a DTI dataset; ${dataset} is a rating set`, { field: 'methods[].wknkn' });
+  const raw = { symmetrize: false, combineProfiles: false };
+  return wknkn(view.Y, view.W, graphs.similarity('rows', raw), graphs.similarity('cols', raw), spec);
 }

@@ -19,6 +19,7 @@ import type { Dataset } from '../datasets/types.ts';
 import type { Engine, EngineOptions } from '../engine/types.ts';
 import type { ColdRows, GraphProvider, GraphProviderInput, ProfileMode } from '../graphs/types.ts';
 import type { Method } from '../methods/types.ts';
+import { wknknMatrix } from '../methods/wknkn.ts';
 import { rankUnknown, type RankedPair, type RankScope } from './rank.ts';
 import { resolvePredictSelect, selectOnKnownCells, type PredictSelect, type PredictSelection } from './select.ts';
 
@@ -63,6 +64,11 @@ export interface PredictOptions {
   selectField?: string;
   /** graph cold-row policy of every provider (GraphProviderInput.coldRows; default 'chemical-only') */
   coldRows?: ColdRows;
+  /**
+   * the runner's WKNKN preprocessing (config `methods[].wknkn`, for any method): every fit, selection fits included,
+   * sees WKNKN of its own known cells, as in a run. Off by default.
+   */
+  wknkn?: { K: number; eta: number } | null;
   /** eigenbasis cache directory */
   graphCacheDir?: string;
   data?: { cacheDir?: string; mirror?: string; offline?: boolean };
@@ -156,7 +162,14 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
   const seed = opts.seed ?? 1;
   const kind = ds.kind === 'dti' ? 'dti' : 'ratings';
   const selectField = opts.selectField ?? 'select';
-  const sel = opts.select ? resolvePredictSelect(opts.select, base, method, kind, setting, selectField) : null;
+  const wk = opts.wknkn ?? null;
+  if (wk && base.wknkn !== undefined && base.wknkn !== null) {
+    throw new InputError(`${method.name}: WKNKN is set both for the runner (wknkn) and in the method's own parameters`, {
+      field: 'wknkn',
+      hint: `use one: the runner's wknkn (any method) or params.wknkn (${method.name}'s own)`,
+    });
+  }
+  const sel = opts.select ? resolvePredictSelect(opts.select, base, method, kind, setting, selectField, !!wk) : null;
 
   const truth: Mat = ds.kind === 'dti' ? ds.Y : ds.M;
   const W = mat(truth.rows, truth.cols);
@@ -184,10 +197,12 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
   if (sel) {
     selection = await selectOnKnownCells({
       sel, method, truth, W, kind, setting, seed, dataset: ds.name, engine, fullGraphs: graphs, graphsFor, base, field: selectField,
+      fitMatrix: (view, g) => wknknMatrix(wk, kind, ds.name, view, g),
     });
     params = selection.selected;
   }
-  const fit = await method.fit({ Y: truth, W, graphs, engine, seed, dataset: ds.name, setting }, params);
+  const Yfit = wknknMatrix(wk, kind, ds.name, { Y: truth, W }, graphs);
+  const fit = await method.fit({ Y: Yfit, W, graphs, engine, seed, dataset: ds.name, setting }, params);
   if (fit.scores.rows !== truth.rows || fit.scores.cols !== truth.cols) {
     throw new Error(`${opts.method} returned ${fit.scores.rows} x ${fit.scores.cols} scores for a ${truth.rows} x ${truth.cols} matrix`);
   }
@@ -223,6 +238,7 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
       setting,
       profiles: 'full',
       ...(opts.coldRows ? { coldRows: opts.coldRows } : {}),
+      ...(wk ? { wknkn: wk } : {}),
       seed,
       top,
       scope: opts.drug !== undefined ? { drug: opts.drug } : opts.target !== undefined ? { target: opts.target } : { per: opts.per ?? 'drug' },
@@ -280,7 +296,6 @@ export async function predictStage(
   const setting = o.setting === undefined ? 'CVS1' : String(o.setting);
   if (!['CVS1', 'CVS2', 'CVS3'].includes(setting)) throw new InputError(`--setting must be CVS1, CVS2 or CVS3, got '${setting}'`, { field: 'setting' });
   const deps = { ...(await defaultDeps()), ...ctx.deps };
-  if (m.wknkn) ctx.progress?.log(`[predict] note: methods[${index}].wknkn (the runner's WKNKN) is not applied by predict; ${m.label} is fitted on the raw matrix`);
   const files: string[] = [];
   for (const ref of c.datasets) {
     const name = ref.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
@@ -297,6 +312,7 @@ export async function predictStage(
       per,
       drug: typeof o.drug === 'string' ? o.drug : undefined,
       target: typeof o.target === 'string' ? o.target : undefined,
+      wknkn: m.wknkn ?? null,
       seed: c.seed,
       // the method's own dtype wins over the config's, as in the run stage
       engine: { name: c.engine.name, dtype: m.dtype ?? c.engine.dtype, backend: c.engine.backend ?? null, threads: c.engine.threads ?? null },

@@ -80,6 +80,7 @@ export function resolvePredictSelect(
   kind: 'dti' | 'ratings',
   setting: string,
   field = 'select',
+  runnerWknkn = false,
 ): ResolvedSelect & { profiles: ProfileMode } {
   const errors: InputError[] = [];
   if (!isPlainObject(select)) throw new InputError('select must be an object { grid, metric?, fraction?, profiles? }', { field });
@@ -98,7 +99,7 @@ export function resolvePredictSelect(
   if (errors.length) throw new InputErrors(`invalid hyper-parameter selection for ${method.name}:`, errors);
   const from = 'methods[0].select';
   try {
-    const r = resolveSelect(0, { grid: select.grid, metric, fraction }, base, method.paramsSchema, kind, { label: method.name, runnerWknkn: false });
+    const r = resolveSelect(0, { grid: select.grid, metric, fraction }, base, method.paramsSchema, kind, { label: method.name, runnerWknkn });
     return { ...r, profiles };
   } catch (e) {
     if (e instanceof InputErrors) throw new InputErrors(e.message.split('\n')[0], e.errors.map((x) => refield(x, from, field)));
@@ -125,6 +126,8 @@ export interface SelectionRun {
   base: Record<string, unknown>;
   /** the config field of the spec, for errors */
   field?: string;
+  /** the matrix a candidate is fitted on, from its inner view (the runner's WKNKN when configured; default Y) */
+  fitMatrix?: (view: { Y: Mat; W: Mat }, graphs: GraphProvider) => Mat;
 }
 
 /**
@@ -154,7 +157,7 @@ export async function selectOnKnownCells(r: SelectionRun): Promise<PredictSelect
     kind: r.kind,
     score: scoreTestCells,
     fit: async (params) =>
-      (await r.method.fit({ Y: inner.Y, W: inner.W, graphs, engine: r.engine, seed: r.seed, dataset: r.dataset, setting: r.setting }, params)).scores,
+      (await r.method.fit({ Y: r.fitMatrix ? r.fitMatrix(inner, graphs) : inner.Y, W: inner.W, graphs, engine: r.engine, seed: r.seed, dataset: r.dataset, setting: r.setting }, params)).scores,
   });
   return {
     metric: r.sel.metric,

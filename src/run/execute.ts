@@ -13,7 +13,7 @@ import type { TaskSpec } from './task.ts';
 import { graphCacheDir, predictionsRel, recordFile, tracesRel } from './task.ts';
 import { writeJsonAtomic } from '../core/atomic.ts';
 import { InputError } from '../core/errors.ts';
-import { wknkn } from '../methods/wknkn.ts';
+import { wknknMatrix } from '../methods/wknkn.ts';
 import type { FitInput, FitOutput } from '../methods/types.ts';
 import type { FoldMetrics } from './record.ts';
 import { writeRecord } from './records.ts';
@@ -248,11 +248,7 @@ async function selectOnInnerSplit(
 
 /** The matrix a method is fitted on: the view's Y, after the runner's WKNKN (from the view's training cells only) when asked. */
 function fitMatrix(spec: TaskSpec, kind: Dataset['kind'], view: { Y: Mat; W: Mat }, graphs: GraphProvider): Mat {
-  if (!spec.wknkn) return view.Y;
-  if (kind !== 'dti') throw new InputError(`WKNKN needs a DTI dataset; ${spec.dataset} is a rating set`, { field: 'methods[].wknkn' });
-  // cells with W = 0 (test, validation) read as 0
-  const raw = { symmetrize: false, combineProfiles: false };
-  return wknkn(view.Y, view.W, graphs.similarity('rows', raw), graphs.similarity('cols', raw), spec.wknkn);
+  return wknknMatrix(spec.wknkn, kind === 'dti' ? 'dti' : 'ratings', spec.dataset, view, graphs);
 }
 
 /** Move a method's `optimistic_<metric>` info entries (best-on-test numbers) out of `info` into their own object. */
