@@ -24,7 +24,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fg from 'fast-glob';
 import { writeFileAtomic } from '../src/core/atomic.ts';
-import type { Mat } from '../src/core/matrix.ts';
+import { concatArrays, type Mat } from '../src/core/matrix.ts';
 import { readRecord } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
 import { loadDeps } from '../src/run/deps.ts';
@@ -85,16 +85,7 @@ export function perEntity(parts: FoldScores[], f: Score): { values: number[]; sk
 }
 
 function concat(parts: FoldScores[]): { pred: Float64Array; y: Float64Array } {
-  const n = parts.reduce((a, p) => a + p.pred.length, 0);
-  const pred = new Float64Array(n);
-  const y = new Float64Array(n);
-  let o = 0;
-  for (const p of parts) {
-    pred.set(p.pred, o);
-    y.set(p.y, o);
-    o += p.pred.length;
-  }
-  return { pred, y };
+  return { pred: concatArrays(parts.map((p) => p.pred)), y: concatArrays(parts.map((p) => p.y)) };
 }
 
 export interface VariantValue {

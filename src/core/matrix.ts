@@ -100,3 +100,14 @@ export function countNonzero(m: Mat): number {
   for (let k = 0; k < m.data.length; k++) if (m.data[k] !== 0) c++;
   return c;
 }
+
+/** The arrays one after another in one Float64Array (e.g. the test scores of several folds). */
+export function concatArrays(parts: readonly ArrayLike<number>[]): Float64Array {
+  const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { InputError } from '../core/errors.ts';
 import type { Group } from './aggregate.ts';
 import type { CurveInput } from './plots.ts';
+import { concatArrays } from '../core/matrix.ts';
 
 export interface TestPredictions {
   scores: Float64Array;
@@ -80,16 +81,7 @@ export async function pooledCurves(groups: Group[], baseDir: string, repetition?
       parts.push(await readPredictions(p));
     }
     if (!parts.length) continue;
-    const n = parts.reduce((a, p) => a + p.scores.length, 0);
-    const scores = new Float64Array(n);
-    const labels = new Float64Array(n);
-    let o = 0;
-    for (const p of parts) {
-      scores.set(p.scores, o);
-      labels.set(p.labels, o);
-      o += p.scores.length;
-    }
-    out.push({ method: g.label, scores, labels });
+    out.push({ method: g.label, scores: concatArrays(parts.map((p) => p.scores)), labels: concatArrays(parts.map((p) => p.labels)) });
   }
   return out;
 }
