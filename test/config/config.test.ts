@@ -40,7 +40,7 @@ test('schema defaults fill an empty config; every field has a description', () =
 });
 
 test('profiles are valid configs; test, full and full-published have the agreed design', () => {
-  assert.deepEqual(profileNames(), ['default', 'full', 'full-published', 'test']);
+  assert.deepEqual(profileNames(), ['default', 'full', 'full-published', 'full-published-fast', 'test']);
   const v = compileSchema(configSchema());
   for (const p of profileNames()) assert.ok(v(structuredClone(readProfile(p).value)), `${p}: ${JSON.stringify(v.errors)}`);
   const t = loadConfig({ profile: 'test' });
@@ -65,6 +65,12 @@ test('profiles are valid configs; test, full and full-published have the agreed 
   assert.deepEqual(fp.methods.map((m) => m.dtype ?? null), ['float32', null, null, null]);
   // the published MGRNNM starts its X-steps from zero (no warm start carried in)
   assert.equal(fp.methods[1].params.start, undefined);
+  // full-published-fast: the same run but MGRNNM warm-started (the other methods' tasks are identical)
+  const ff = loadConfig({ profile: 'full-published-fast' });
+  assert.equal(ff.protocol, 'published');
+  assert.deepEqual([ff.datasets, ff.settings, ff.cv.repetitions, ff.cv.folds], [fp.datasets, fp.settings, 5, 10]);
+  assert.deepEqual(ff.methods[1].params, { start: 'warm' });
+  for (const i of [0, 2, 3]) assert.deepEqual(ff.methods[i], fp.methods[i]);
 });
 
 test('precedence: defaults < profile < config file < flags; paths relative to their file', () => {
