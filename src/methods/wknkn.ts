@@ -112,3 +112,20 @@ export function wknknMatrix(
   const raw = { symmetrize: false, combineProfiles: false };
   return wknkn(view.Y, view.W, graphs.similarity('rows', raw), graphs.similarity('cols', raw), spec);
 }
+
+/**
+ * The error for WKNKN set both for the runner and in a method's own parameters (the training matrix would be
+ * smoothed twice), or null. `runnerField` / `ownField` name the two config fields; `label` the method, `name` its
+ * registered name.
+ */
+export function doubleWknknError(
+  runner: WknknParams | null | undefined,
+  params: Record<string, unknown>,
+  where: { label: string; name: string; runnerField: string; ownField: string },
+): InputError | null {
+  if (!runner || params.wknkn === undefined || params.wknkn === null) return null;
+  return new InputError(`${where.label}: WKNKN is set both for the runner (${where.runnerField}) and in the method's own parameters`, {
+    field: where.runnerField,
+    hint: `use one: ${where.runnerField} (any method) or ${where.ownField} (${where.name}'s own)`,
+  });
+}

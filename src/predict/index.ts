@@ -19,7 +19,7 @@ import type { Dataset } from '../datasets/types.ts';
 import type { Engine, EngineOptions } from '../engine/types.ts';
 import type { ColdRows, GraphProvider, GraphProviderInput, ProfileMode } from '../graphs/types.ts';
 import type { Method } from '../methods/types.ts';
-import { wknknMatrix } from '../methods/wknkn.ts';
+import { doubleWknknError, wknknMatrix } from '../methods/wknkn.ts';
 import { rankUnknown, type RankedPair, type RankScope } from './rank.ts';
 import { resolvePredictSelect, selectOnKnownCells, type PredictSelect, type PredictSelection } from './select.ts';
 
@@ -163,12 +163,8 @@ export async function predictTopPairs(opts: PredictOptions): Promise<PredictResu
   const kind = ds.kind === 'dti' ? 'dti' : 'ratings';
   const selectField = opts.selectField ?? 'select';
   const wk = opts.wknkn ?? null;
-  if (wk && base.wknkn !== undefined && base.wknkn !== null) {
-    throw new InputError(`${method.name}: WKNKN is set both for the runner (wknkn) and in the method's own parameters`, {
-      field: 'wknkn',
-      hint: `use one: the runner's wknkn (any method) or params.wknkn (${method.name}'s own)`,
-    });
-  }
+  const twice = doubleWknknError(wk, base, { label: method.name, name: method.name, runnerField: 'wknkn', ownField: 'params.wknkn' });
+  if (twice) throw twice;
   const sel = opts.select ? resolvePredictSelect(opts.select, base, method, kind, setting, selectField, !!wk) : null;
 
   const truth: Mat = ds.kind === 'dti' ? ds.Y : ds.M;

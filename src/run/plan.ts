@@ -12,6 +12,7 @@ import type { RunDeps } from './deps.ts';
 import { taskId, taskKey, taskSeed, type TaskSpec } from './task.ts';
 import { resolveSelect } from '../select/resolve.ts';
 import type { ResolvedSelect } from '../select/types.ts';
+import { doubleWknknError } from '../methods/wknkn.ts';
 
 export interface ResolvedParams {
   preset: string | null;
@@ -84,15 +85,11 @@ export function resolveParams(
       explainErrors(validate.errors ?? [], method.paramsSchema, { prefix: `methods[${index}].params` }),
     );
   }
-  if (spec.wknkn && params.wknkn !== undefined && params.wknkn !== null) {
-    // the runner's WKNKN and the method's own would both smooth the training matrix: refuse, never apply twice
-    throw new InputErrors('invalid configuration:', [
-      new InputError(`${spec.label}: WKNKN is set both for the runner (methods[${index}].wknkn) and in the method's own parameters`, {
-        field: `methods[${index}].wknkn`,
-        hint: `use one: methods[${index}].wknkn (any method) or methods[${index}].params.wknkn (${spec.name}'s own)`,
-      }),
-    ]);
-  }
+  // the runner's WKNKN and the method's own would both smooth the training matrix: refuse, never apply twice
+  const twice = doubleWknknError(spec.wknkn, params, {
+    label: spec.label, name: spec.name, runnerField: `methods[${index}].wknkn`, ownField: `methods[${index}].params.wknkn`,
+  });
+  if (twice) throw new InputErrors('invalid configuration:', [twice]);
   const select = spec.select
     ? resolveSelect(index, spec.select, params, method.paramsSchema, setting === FIXED ? 'ratings' : 'dti', {
         label: spec.label,

@@ -62,6 +62,10 @@ test('plan: every grid entry is merged over the resolved parameters and validate
     harness(ds, { settings: ['CVS1'], methods: [{ name: 'grmf', wknkn: { K: 3 }, select: { grid: [{ k: 5 }, { wknkn: { K: 3, eta: 0.5 } }] } }] }),
   );
   assert.deepEqual(fields(w), ['methods[0].select.grid[1].wknkn']);
+  // ... and so would the runner's WKNKN with the method's own params.wknkn
+  const twice = await errorsOf(() => harness(ds, { settings: ['CVS1'], methods: [{ name: 'grmf', wknkn: { K: 3 }, params: { wknkn: { K: 3, eta: 0.5 } } }] }));
+  assert.deepEqual(fields(twice), ['methods[0].wknkn']);
+  assert.match(twice[0].message, /set both for the runner \(methods\[0\]\.wknkn\).*methods\[0\]\.params\.wknkn \(grmf's own\)/);
   // rating sets: RMSE by default, AUPR/AUC refused
   const r = await harness(syntheticRatings(), { methods: [{ name: 'bias', select: { grid: [{ lambdaUser: 1 }, { lambdaUser: 9 }] } }] });
   assert.equal(r.tasks[0].select!.metric, 'rmse');
