@@ -111,6 +111,25 @@ Napi::Value GemmBatch(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Square n x n matrix, tiles of 32: swap (i, j) with (j, i) for i < j (transpose), or copy the upper triangle onto
+// the lower (mirror).
+template <typename T>
+void SquareTiles(T* a, int64_t n, bool mirror) {
+  const int64_t B = 32;
+  for (int64_t i0 = 0; i0 < n; i0 += B) {
+    for (int64_t j0 = i0; j0 < n; j0 += B) {
+      const int64_t iEnd = std::min(n, i0 + B);
+      const int64_t jEnd = std::min(n, j0 + B);
+      for (int64_t i = i0; i < iEnd; i++) {
+        for (int64_t j = (j0 == i0 ? i + 1 : j0); j < jEnd; j++) {
+          if (mirror) a[j * n + i] = a[i * n + j];
+          else std::swap(a[i * n + j], a[j * n + i]);
+        }
+      }
+    }
+  }
+}
+
 // syrk(trans, n, k, A, C): the Gram matrix C (n x n) = A A^T (trans false, A n x k) or A^T A (trans true,
 // A k x n), both triangles filled; half the flops of the gemm. A and C share the dtype.
 Napi::Value Syrk(const Napi::CallbackInfo& info) {
@@ -130,34 +149,13 @@ Napi::Value Syrk(const Napi::CallbackInfo& info) {
   if (C.kind == Kind::F32) {
     float* c = static_cast<float*>(C.data);
     cblas_ssyrk(CblasRowMajor, CblasUpper, t, ni, ki, 1.0f, static_cast<float*>(A.data), lda, 0.0f, c, ni);
-    for (int64_t i = 1; i < n; i++)
-      for (int64_t j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
+    SquareTiles(c, n, true);
   } else {
     double* c = static_cast<double*>(C.data);
     cblas_dsyrk(CblasRowMajor, CblasUpper, t, ni, ki, 1.0, static_cast<double*>(A.data), lda, 0.0, c, ni);
-    for (int64_t i = 1; i < n; i++)
-      for (int64_t j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
+    SquareTiles(c, n, true);
   }
   return env.Undefined();
-}
-
-// Square n x n matrix, tiles of 32: swap (i, j) with (j, i) for i < j (transpose), or copy the upper triangle onto
-// the lower (mirror).
-template <typename T>
-void SquareTiles(T* a, int64_t n, bool mirror) {
-  const int64_t B = 32;
-  for (int64_t i0 = 0; i0 < n; i0 += B) {
-    for (int64_t j0 = i0; j0 < n; j0 += B) {
-      const int64_t iEnd = std::min(n, i0 + B);
-      const int64_t jEnd = std::min(n, j0 + B);
-      for (int64_t i = i0; i < iEnd; i++) {
-        for (int64_t j = (j0 == i0 ? i + 1 : j0); j < jEnd; j++) {
-          if (mirror) a[j * n + i] = a[i * n + j];
-          else std::swap(a[i * n + j], a[j * n + i]);
-        }
-      }
-    }
-  }
 }
 
 // syevd(n, A, W): eigenvalues ascending into W; A (n x n, symmetric, row-major; its upper triangle is read) is
