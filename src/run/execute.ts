@@ -12,7 +12,6 @@ import type { TaskRecord } from './record.ts';
 import type { TaskSpec } from './task.ts';
 import { graphCacheDir, predictionsRel, recordFile, tracesRel } from './task.ts';
 import { writeJsonAtomic } from '../core/atomic.ts';
-import { InputError } from '../core/errors.ts';
 import { wknknMatrix } from '../methods/wknkn.ts';
 import type { FitInput, FitOutput } from '../methods/types.ts';
 import type { FoldMetrics } from './record.ts';
@@ -248,7 +247,7 @@ async function selectOnInnerSplit(
 
 /** The matrix a method is fitted on: the view's Y, after the runner's WKNKN (from the view's training cells only) when asked. */
 function fitMatrix(spec: TaskSpec, kind: Dataset['kind'], view: { Y: Mat; W: Mat }, graphs: GraphProvider): Mat {
-  return wknknMatrix(spec.wknkn, kind === 'dti' ? 'dti' : 'ratings', spec.dataset, view, graphs);
+  return wknknMatrix(spec.wknkn, kind, spec.dataset, view, graphs);
 }
 
 /** Move a method's `optimistic_<metric>` info entries (best-on-test numbers) out of `info` into their own object. */
