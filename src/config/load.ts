@@ -90,7 +90,7 @@ export function deepMerge(a: unknown, b: unknown): unknown {
   return b;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Paths inside a layer are relative to the file they come from (flags: the current directory). */
 function absolutizePaths(layer: Layer): Record<string, unknown> {

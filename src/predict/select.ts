@@ -11,6 +11,7 @@ import type { Method } from '../methods/types.ts';
 import { innerSeed, innerSplit, type InnerSetting } from '../select/inner-split.ts';
 import { innerView } from '../select/inner-view.ts';
 import { resolveSelect } from '../select/resolve.ts';
+import { isPlainObject } from '../config/load.ts';
 import { runSelection } from '../select/run.ts';
 import { DEFAULT_SELECT_FRACTION, type ResolvedSelect, type SelectMetric } from '../select/types.ts';
 
@@ -57,17 +58,6 @@ const METRICS: readonly SelectMetric[] = ['aupr', 'auc', 'rmse'];
 const PROFILES: readonly ProfileMode[] = ['train', 'full', 'none'];
 const SETTINGS: readonly string[] = ['CVS1', 'CVS2', 'CVS3', 'fixed'];
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Re-prefixes an InputError's field (resolveSelect names `methods[i].select`; library callers say `select`). */
-function refield(e: InputError, from: string, to: string): InputError {
-  const w = e.where;
-  if (!w.field?.startsWith(from) || from === to) return e;
-  const head = InputError.format('', { ...w, hint: undefined });
-  const tail = w.hint ? ` (hint: ${w.hint})` : '';
-  const problem = e.message.slice(head.length, e.message.length - tail.length);
-  return new InputError(problem, { ...w, field: to + w.field.slice(from.length) });
-}
 
 /**
  * Checks a select spec and resolves its candidates against the method's schema (as the run's plan does).
@@ -97,14 +87,13 @@ export function resolvePredictSelect(
   if (!PROFILES.includes(profiles)) errors.push(new InputError(`unknown profile mode '${String(profiles)}'`, { field: `${field}.profiles`, hint: PROFILES.join(', ') }));
   if (!SETTINGS.includes(setting)) errors.push(new InputError(`selection needs a CV setting to cut its validation split like, got '${setting}'`, { field: 'setting', hint: SETTINGS.join(', ') }));
   if (errors.length) throw new InputErrors(`invalid hyper-parameter selection for ${method.name}:`, errors);
-  const from = 'methods[0].select';
-  try {
-    const r = resolveSelect(0, { grid: select.grid, metric, fraction }, base, method.paramsSchema, kind, { label: method.name, runnerWknkn });
-    return { ...r, profiles };
-  } catch (e) {
-    if (e instanceof InputErrors) throw new InputErrors(e.message.split('\n')[0], e.errors.map((x) => refield(x, from, field)));
-    throw e;
-  }
+  const r = resolveSelect({ grid: select.grid, metric, fraction }, base, method.paramsSchema, kind, {
+    label: method.name,
+    runnerWknkn,
+    field,
+    runnerField: 'wknkn',
+  });
+  return { ...r, profiles };
 }
 
 export interface SelectionRun {

@@ -10,7 +10,7 @@ import type { Dataset } from '../datasets/types.ts';
 import type { FoldSet, Setting } from '../splits/types.ts';
 import type { RunDeps } from './deps.ts';
 import { taskId, taskKey, taskSeed, type TaskSpec } from './task.ts';
-import { resolveSelect } from '../select/resolve.ts';
+import { resolveSelect, selectFields } from '../select/resolve.ts';
 import type { ResolvedSelect } from '../select/types.ts';
 import { doubleWknknError } from '../methods/wknkn.ts';
 
@@ -91,9 +91,10 @@ export function resolveParams(
   });
   if (twice) throw new InputErrors('invalid configuration:', [twice]);
   const select = spec.select
-    ? resolveSelect(index, spec.select, params, method.paramsSchema, setting === FIXED ? 'ratings' : 'dti', {
+    ? resolveSelect(spec.select, params, method.paramsSchema, setting === FIXED ? 'ratings' : 'dti', {
         label: spec.label,
         runnerWknkn: !!spec.wknkn,
+        ...selectFields(index),
       })
     : null;
   return { preset, params, select };

@@ -1,7 +1,7 @@
 /**
  * Plan-time resolution of `methods[i].select`: merge every grid entry over the method's resolved parameters,
- * validate it against the method's parameter schema (errors name methods[i].select.grid[g].<field>), and settle
- * the metric for the dataset kind.
+ * validate it against the method's parameter schema (errors name <field>.grid[g].<param>, e.g.
+ * methods[i].select.grid[g].<param>), and settle the metric for the dataset kind.
  */
 import { InputError, InputErrors } from '../core/errors.ts';
 import { compileSchema, explainErrors } from '../config/ajv.ts';
@@ -9,15 +9,26 @@ import type { ResolvedSelect, SelectMetric, SelectSpec } from './types.ts';
 
 export const defaultSelectMetric = (kind: 'dti' | 'ratings'): SelectMetric => (kind === 'ratings' ? 'rmse' : 'aupr');
 
+/** Config fields of a method spec at `methods[index]`, as resolveSelect names them in its errors. */
+export const selectFields = (index: number): { field: string; runnerField: string } => ({
+  field: `methods[${index}].select`,
+  runnerField: `methods[${index}].wknkn`,
+});
+
 export function resolveSelect(
-  index: number,
   select: SelectSpec,
   params: Record<string, unknown>,
   paramsSchema: Record<string, unknown>,
   kind: 'dti' | 'ratings',
-  opts: { label: string; runnerWknkn: boolean },
+  opts: {
+    label: string;
+    runnerWknkn: boolean;
+    /** the spec's field (errors name <field>.grid[g].<param>) and the runner's WKNKN field */
+    field: string;
+    runnerField: string;
+  },
 ): ResolvedSelect {
-  const field = `methods[${index}].select`;
+  const field = opts.field;
   const errors: InputError[] = [];
   const metric = select.metric ?? defaultSelectMetric(kind);
   if (kind === 'ratings' && metric !== 'rmse') {
@@ -35,7 +46,7 @@ export function resolveSelect(
     if (!validate(c)) errors.push(...explainErrors(validate.errors ?? [], paramsSchema, { prefix: `${field}.grid[${g}]` }));
     else if (opts.runnerWknkn && c.wknkn !== undefined && c.wknkn !== null) {
       errors.push(
-        new InputError(`${opts.label}: WKNKN is set both for the runner (methods[${index}].wknkn) and in this grid entry`, {
+        new InputError(`${opts.label}: WKNKN is set both for the runner (${opts.runnerField}) and in this grid entry`, {
           field: `${field}.grid[${g}].wknkn`,
         }),
       );
