@@ -9,9 +9,8 @@
  * Writes OUT_BASENAME.md and OUT_BASENAME.json.
  */
 import { join } from 'node:path';
-import fg from 'fast-glob';
 import { writeFileAtomic, writeJsonAtomic } from '../src/core/atomic.ts';
-import { readRecord } from '../src/run/records.ts';
+import { readRecordsIn } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
 
 const [dirA, dirB, outBase, nameA = 'A', nameB = 'B'] = process.argv.slice(2);
@@ -24,11 +23,7 @@ const taskId = (r: TaskRecord): string => `${r.task.method}|${r.task.dataset}|${
 
 async function load(dir: string): Promise<Map<string, TaskRecord>> {
   const out = new Map<string, TaskRecord>();
-  for (const f of await fg('records/**/*.json', { cwd: dir, absolute: true })) {
-    const r = readRecord(f);
-    if (!r) throw new Error(`${f}: not a valid task record`);
-    out.set(taskId(r), r);
-  }
+  for (const r of await readRecordsIn(dir, undefined, { strict: true })) out.set(taskId(r), r);
   if (out.size === 0) throw new Error(`no task records under ${join(dir, 'records')}`);
   return out;
 }

@@ -22,10 +22,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import fg from 'fast-glob';
 import { writeFileAtomic } from '../src/core/atomic.ts';
 import { concatArrays, type Mat } from '../src/core/matrix.ts';
-import { readRecord } from '../src/run/records.ts';
+import { readRecordsIn } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
 import { loadDeps } from '../src/run/deps.ts';
 import { TaskContext, runTask } from '../src/run/execute.ts';
@@ -439,8 +438,7 @@ async function main(): Promise<void> {
   try {
     for (const ds of datasets) {
       for (const setting of ['CVS1', 'CVS2', 'CVS3']) {
-        const files = await fg(`records/${ds}/${setting}/sgmc/rep*-fold*.json`, { cwd: runDir, absolute: true });
-        const recs = files.map((f) => readRecord(f)).filter((r): r is TaskRecord => r !== null);
+        const recs = await readRecordsIn(runDir, `records/${ds}/${setting}/sgmc/rep*-fold*.json`);
         if (!recs.length) throw new Error(`no sgmc records for ${ds} ${setting} under ${runDir}`);
         const committed = { aupr: 0, auc: 0 } as Record<Metric, number>;
         for (const m of ['aupr', 'auc'] as Metric[]) {

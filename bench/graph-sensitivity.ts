@@ -13,9 +13,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import fg from 'fast-glob';
 import { writeFileAtomic } from '../src/core/atomic.ts';
-import { readRecord } from '../src/run/records.ts';
+import { readRecordsIn } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
 import type { GraphSpec } from '../src/graphs/types.ts';
 import { DTI_GRAPH } from '../src/methods/sgmc/params.ts';
@@ -79,8 +78,7 @@ function runVariant(v: Variant, reps: number, outroot: string): void {
 async function recordsOf(outroot: string, label: string): Promise<TaskRecord[]> {
   const dir = join(outroot, label);
   if (!existsSync(dir)) return [];
-  const files = await fg('records/**/*.json', { cwd: dir, absolute: true });
-  return files.map((f) => readRecord(f)).filter((r): r is TaskRecord => r !== null);
+  return readRecordsIn(dir);
 }
 
 const cellKey = (r: TargetRow): string => `${r.dataset} ${r.setting} ${r.metric.toUpperCase()}`;

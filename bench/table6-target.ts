@@ -11,9 +11,8 @@
  */
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fg from 'fast-glob';
 import { writeFileAtomic } from '../src/core/atomic.ts';
-import { readRecord } from '../src/run/records.ts';
+import { readRecordsIn } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
 import { metricOf, summarize } from '../src/report/aggregate.ts';
 import { loadPublished } from '../src/report/published.ts';
@@ -108,8 +107,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const labels = labelArg.split(',');
-  const files = await fg('records/**/*.json', { cwd: outdir, absolute: true });
-  const records = files.map((f) => readRecord(f)).filter((r): r is TaskRecord => r !== null);
+  const records = await readRecordsIn(outdir);
   const paper = loadPublished().dti;
   const rows = labels.flatMap((l) => targetRows(records, paper, l));
   const base = outBase ?? join(root, 'docs/results/sgmc-target');

@@ -2,6 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fg from 'fast-glob';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { compileSchema } from '../config/ajv.ts';
 import type { ValidateFunction } from '../config/ajv.ts';
@@ -41,4 +42,18 @@ export async function writeRecord(path: string, rec: TaskRecord): Promise<void> 
   const problems = recordProblems(rec);
   if (problems.length) throw new Error(`refusing to write an invalid record ${path}: ${problems.join('; ')}`);
   await writeFileAtomic(path, JSON.stringify(rec, null, 2) + '\n');
+}
+
+/**
+ * The valid task records of an output directory: every file matching `pattern` (a glob relative to `outdir`,
+ * default all of `records/`). Invalid files are skipped, or with `strict` an error naming the file.
+ */
+export async function readRecordsIn(outdir: string, pattern = 'records/**/*.json', opts: { strict?: boolean } = {}): Promise<TaskRecord[]> {
+  const out: TaskRecord[] = [];
+  for (const f of await fg(pattern, { cwd: outdir, absolute: true })) {
+    const r = readRecord(f);
+    if (r) out.push(r);
+    else if (opts.strict) throw new Error(`${f}: not a valid task record`);
+  }
+  return out;
 }
