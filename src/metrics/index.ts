@@ -26,14 +26,14 @@ export interface AuprOptions {
   ties?: TieRule;
 }
 
-function checkPair(a: ArrayLike<number>, b: ArrayLike<number>, what: string, an: string, bn: string): void {
+export function checkPair(a: ArrayLike<number>, b: ArrayLike<number>, what: string, an: string, bn: string): void {
   if (a.length !== b.length) {
     throw new RangeError(`${what}: ${an} has ${a.length} entries but ${bn} has ${b.length}`);
   }
   if (a.length === 0) throw new RangeError(`${what}: no entries to score`);
 }
 
-function checkFinite(x: ArrayLike<number>, what: string, name: string): void {
+export function checkFinite(x: ArrayLike<number>, what: string, name: string): void {
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i])) throw new RangeError(`${what}: ${name}[${i}] is ${x[i]} (scores must be finite)`);
   }
@@ -51,11 +51,15 @@ function orderDescending(scores: ArrayLike<number>): Uint32Array {
 }
 
 /**
- * Blocks of tied scores in descending score order, as counts of positives `pos[b]` and negatives `neg[b]`. Order
- * within a block is irrelevant for AUC and for the 'average'/'block' AP rules, so each class is sorted natively
- * (no comparator) and the two sorted lists are merged from the top.
+ * Blocks of tied scores in descending score order, as counts of positives `pos[b]` and negatives `neg[b]` and the
+ * block's score `values[b]`. Order within a block is irrelevant for AUC, for the 'average'/'block' AP rules and for
+ * the PR curve (./pr-curve.ts), so each class is sorted natively (no comparator) and the two sorted lists are merged
+ * from the top.
  */
-export function tieBlocks(scores: ArrayLike<number>, labels: ArrayLike<number>): { pos: Uint32Array; neg: Uint32Array; nPos: number; nNeg: number } {
+export function tieBlocks(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+): { pos: Uint32Array; neg: Uint32Array; values: Float64Array; nPos: number; nNeg: number } {
   let nPos = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i] > 0) nPos++;
   const nNeg = scores.length - nPos;
@@ -69,6 +73,7 @@ export function tieBlocks(scores: ArrayLike<number>, labels: ArrayLike<number>):
   ns.sort();
   const pos = new Uint32Array(scores.length);
   const neg = new Uint32Array(scores.length);
+  const values = new Float64Array(scores.length);
   let i = nPos - 1;
   let j = nNeg - 1;
   let b = 0;
@@ -86,9 +91,10 @@ export function tieBlocks(scores: ArrayLike<number>, labels: ArrayLike<number>):
     }
     pos[b] = p;
     neg[b] = q;
+    values[b] = v;
     b++;
   }
-  return { pos: pos.subarray(0, b), neg: neg.subarray(0, b), nPos, nNeg };
+  return { pos: pos.subarray(0, b), neg: neg.subarray(0, b), values: values.subarray(0, b), nPos, nNeg };
 }
 
 /**

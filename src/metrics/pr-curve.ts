@@ -7,6 +7,7 @@
  * score >= t as predicted positive (tied scores are one threshold, as in scikit-learn's `precision_recall_curve` and
  * MATLAB's `perfcurve`). Labels: > 0 positive, anything else negative.
  */
+import { checkFinite, checkPair, tieBlocks } from './index.ts';
 
 export interface PrPoint {
   /** the score value; cells with score >= threshold are predicted positive */
@@ -21,36 +22,18 @@ export interface PrPoint {
 
 export type PrStyle = 'sklearn' | 'perfcurve';
 
-function check(scores: ArrayLike<number>, labels: ArrayLike<number>, what: string): void {
-  if (scores.length !== labels.length) {
-    throw new RangeError(`${what}: scores has ${scores.length} entries but labels has ${labels.length}`);
-  }
-  if (scores.length === 0) throw new RangeError(`${what}: no entries to score`);
-  for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i])) throw new RangeError(`${what}: scores[${i}] is ${scores[i]} (scores must be finite)`);
-  }
-}
-
 /** PR curve points, one per distinct score, thresholds descending (recall non-decreasing). */
 export function prCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): PrPoint[] {
-  check(scores, labels, 'prCurve');
-  const n = scores.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => scores[b] - scores[a]);
-  let nPos = 0;
-  for (let i = 0; i < n; i++) if (labels[i] > 0) nPos++;
+  checkPair(scores, labels, 'prCurve', 'scores', 'labels');
+  checkFinite(scores, 'prCurve', 'scores');
+  const { pos, neg, values, nPos } = tieBlocks(scores, labels);
   const pts: PrPoint[] = [];
   let tp = 0;
   let fp = 0;
-  for (let r = 0; r < n; ) {
-    const t = scores[idx[r]];
-    while (r < n && scores[idx[r]] === t) {
-      if (labels[idx[r]] > 0) tp++;
-      else fp++;
-      r++;
-    }
-    pts.push({ threshold: t, tp, fp, precision: tp / (tp + fp), recall: nPos > 0 ? tp / nPos : NaN });
+  for (let b = 0; b < values.length; b++) {
+    tp += pos[b];
+    fp += neg[b];
+    pts.push({ threshold: values[b], tp, fp, precision: tp / (tp + fp), recall: nPos > 0 ? tp / nPos : NaN });
   }
   return pts;
 }
