@@ -19,6 +19,7 @@ export function addConfigOptions(cmd: Command): Command {
     .option('--repetitions <n>', 'CV repetitions', num)
     .option('--n-folds <n>', 'folds per repetition', num)
     .option('--only-folds <list>', 'run only these 0-based folds of each repetition', list)
+    .option('--fold-generator <name>', "fold permutations: xoshiro (ours) or matlab (rng(seed); randperm: the published folds)")
     .option('--folds <spec>', 'fold file: [dataset[:setting]=]FILE (repeatable)', collect)
     .addOption(new Option('--protocol <name>', 'leak-free or published').choices(['leak-free', 'published']))
     .addOption(new Option('--profiles <mode>', 'leak-free graph profiles: train or none').choices(['train', 'none']))
@@ -74,6 +75,7 @@ export function flagsToConfig(o: Opts): { layer: Record<string, unknown>; bareFo
   set('seed', o.seed);
   set('cv.repetitions', o.repetitions);
   set('cv.folds', o.nFolds);
+  set('cv.generator', o.foldGenerator);
   set('cv.onlyFolds', (o.onlyFolds as string[] | undefined)?.map(num));
   const bareFolds: string[] = [];
   for (const f of (o.folds as string[] | undefined) ?? []) {

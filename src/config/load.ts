@@ -10,6 +10,7 @@ import { InputError, InputErrors } from '../core/errors.ts';
 import { compileSchema, explainErrors, closest } from './ajv.ts';
 import type { Config, MethodSpec } from './types.ts';
 import { DEFAULT_SELECT_FRACTION } from '../select/types.ts';
+import { GENERATOR_NAMES } from '../splits/generators.ts';
 
 export const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const configSchemaPath = resolve(repoDir, 'schemas/config.schema.json');
@@ -201,6 +202,11 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
         errors.push(new InputError(`fold ${f} does not exist with ${c.cv.folds} folds`, { field: `cv.onlyFolds[${i}]`, hint: `folds are 0..${c.cv.folds - 1}` }));
       }
     });
+  }
+  if (!GENERATOR_NAMES.includes(c.cv.generator)) {
+    const guess = closest(c.cv.generator, GENERATOR_NAMES);
+    const known = `generators: ${GENERATOR_NAMES.join(', ')}`;
+    errors.push(new InputError(`unknown fold generator '${c.cv.generator}'`, { field: 'cv.generator', hint: guess ? `did you mean '${guess}'? (${known})` : known }));
   }
   if (c.cv.seeds) {
     for (const [s, seeds] of Object.entries(c.cv.seeds)) {

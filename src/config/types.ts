@@ -48,6 +48,8 @@ export interface Config {
     repetitions: number;
     folds: number;
     seeds: Partial<Record<Setting, number[]>> | null;
+    /** fold permutation generator (src/splits/generators.ts) */
+    generator: string;
     onlyFolds: number[] | null;
     foldFiles: Record<string, string>;
   };

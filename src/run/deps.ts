@@ -12,7 +12,7 @@ import type { Engine, EngineOptions } from '../engine/types.ts';
 import type { GraphProvider, GraphProviderInput } from '../graphs/types.ts';
 import type { Method } from '../methods/types.ts';
 import type { FoldMetrics, TaskRecord } from './record.ts';
-import { makeFolds, readFolds, writeFolds, trainingView } from '../splits/index.ts';
+import { makeFolds, readFolds, writeFolds, trainingView, type FoldOptions } from '../splits/index.ts';
 import { createGraphProvider } from '../graphs/provider.ts';
 import { scoreTestCells } from '../metrics/index.ts';
 import { getEngine } from '../engine/registry.ts';
@@ -31,7 +31,7 @@ export interface DataOptions {
 export interface RunDeps {
   loadDataset(ref: string, opts: DataOptions): Promise<Dataset>;
   fetchDataset(ref: string, opts: DataOptions): Promise<unknown>;
-  makeFolds(setting: Setting, rows: number, cols: number, opts: { repetitions?: number; folds?: number; seeds?: number[] }): FoldSet;
+  makeFolds(setting: Setting, rows: number, cols: number, opts: FoldOptions): FoldSet;
   writeFolds(path: string, set: FoldSet): Promise<void>;
   readFolds(path: string, expect?: { rows: number; cols: number; setting?: Setting }): Promise<FoldSet>;
   trainingView(Y: Mat, fold: Fold): { Y: Mat; W: Mat };

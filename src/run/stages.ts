@@ -116,7 +116,7 @@ export async function splitsStage(ctx: StageContext): Promise<Map<string, { file
         continue;
       }
       const seeds = c.cv.seeds?.[setting]?.slice(0, c.cv.repetitions);
-      const set = ctx.deps.makeFolds(setting as Setting, info.rows, info.cols, { repetitions: c.cv.repetitions, folds: c.cv.folds, seeds });
+      const set = ctx.deps.makeFolds(setting as Setting, info.rows, info.cols, { repetitions: c.cv.repetitions, folds: c.cv.folds, seeds, generator: c.cv.generator });
       const file = foldsFileFor(c.outdir, name, setting);
       const same = existsSync(file) && readFileSync(file, 'utf8') === formatFolds(set);
       if (!same) await ctx.deps.writeFolds(file, set);

@@ -1,16 +1,17 @@
 /**
- * Cross-validation folds (METHODS §3). One permutation per repetition, drawn by `Rng(seed).permutation(len)`
- * (xoshiro128** + Fisher-Yates, src/core/rng.ts), over
- * - CVS1: all rows*cols cells (linear index row*cols + col),
+ * Cross-validation folds (METHODS §3). One permutation per repetition, drawn from the repetition's seed by a
+ * permutation generator (generators.ts: `xoshiro`, ours, the default; `matlab`, MATLAB's `rng(seed); randperm`
+ * as in the published DTI driver), over
+ * - CVS1: all rows*cols cells (the generator says whether positions are row-major or MATLAB's column-major),
  * - CVS2: the rows (drugs); a fold holds whole rows,
  * - CVS3: the columns (targets); a fold holds whole columns.
  * Fold i (0-based) of k is positions floor(i*len/k) .. floor((i+1)*len/k)-1 of that permutation.
  *
  * Default seeds are the MATLAB reference seeds of METHODS §3 (S1 7993, 252, 5054, 8720, 7519; S2 6381, 1535,
- * 9727, 9129, 6802; S3 8768, 7952, 402, 9781, 9541), used as seeds of our PRNG: they do NOT reproduce MATLAB's
- * `rng(seed); randperm` permutations. Use fold files (io.ts) to run on another tool's exact folds.
+ * 9727, 9129, 6802; S3 8768, 7952, 402, 9781, 9541). With the `matlab` generator they give the published code's
+ * exact folds; with `xoshiro` they only seed our PRNG. Fold files (io.ts) carry any other tool's exact folds.
  */
-import { Rng } from '../core/rng.ts';
+import { getGenerator } from './generators.ts';
 import type { Fold, FoldSet, Setting } from './types.ts';
 
 export const DEFAULT_SEEDS: Readonly<Record<Setting, readonly number[]>> = {
@@ -26,6 +27,8 @@ export interface FoldOptions {
   folds?: number;
   /** one seed per repetition; default DEFAULT_SEEDS[setting], extended by seed + 1000 * r beyond five */
   seeds?: number[];
+  /** permutation generator (generators.ts); default 'xoshiro' */
+  generator?: string;
 }
 
 /** Seeds for `repetitions` repetitions: the given ones, or the defaults (extended past five deterministically). */
@@ -71,9 +74,15 @@ export function makeFolds(setting: Setting, rows: number, cols: number, opts: Fo
     throw new RangeError(`folds must be an integer in 2..${len} for ${setting} on ${rows} x ${cols}, got ${k}`);
   }
   const seeds = seedsFor(setting, repetitions, opts.seeds);
+  const generator = opts.generator ?? 'xoshiro';
+  const gen = getGenerator(generator);
   const folds: Fold[] = [];
   for (let r = 0; r < repetitions; r++) {
-    const perm = new Rng(seeds[r]).permutation(len);
+    const perm = gen.permutation(seeds[r], len);
+    if (setting === 'CVS1' && gen.cellOrder === 'column-major') {
+      // position -> cell: MATLAB's linear index k runs down the columns (drug k mod rows, target floor(k / rows))
+      for (let p = 0; p < len; p++) perm[p] = (perm[p] % rows) * cols + Math.floor(perm[p] / rows);
+    }
     for (let i = 0; i < k; i++) {
       const block = perm.slice(Math.floor((i * len) / k), Math.floor(((i + 1) * len) / k)).sort();
       if (setting === 'CVS1') folds.push({ repetition: r, fold: i, testCells: block });
@@ -81,5 +90,5 @@ export function makeFolds(setting: Setting, rows: number, cols: number, opts: Fo
       else folds.push({ repetition: r, fold: i, testCells: cellsOfCols(block, rows, cols), testCols: block });
     }
   }
-  return { setting, rows, cols, seeds, folds };
+  return { setting, rows, cols, seeds, generator, folds };
 }

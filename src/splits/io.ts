@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../core/atomic.ts';
 import { InputError, InputErrors } from '../core/errors.ts';
 import type { Fold, FoldSet, Setting } from './types.ts';
 import { cellsOfCols, cellsOfRows } from './folds.ts';
+import { GENERATORS, getGenerator } from './generators.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/folds.schema.json', import.meta.url), 'utf8'));
 const Ajv = Ajv2020 as unknown as typeof Ajv2020.default;
@@ -24,7 +25,6 @@ const validate = new Ajv({ allErrors: false }).compile(schema);
 const INDEXING =
   '0-based; CVS1 testCells are row-major linear indices row * cols + col into the drugs x targets matrix; ' +
   'CVS2 testRows are drugs, CVS3 testCols are targets';
-const GENERATOR = 'xoshiro128** seeded per repetition (src/core/rng.ts), Fisher-Yates permutation, contiguous blocks';
 
 /** The fold file text (deterministic). */
 export function formatFolds(set: FoldSet): string {
@@ -36,7 +36,7 @@ export function formatFolds(set: FoldSet): string {
     cols: set.cols,
     indexing: INDEXING,
   };
-  if (set.seeds) head.generator = GENERATOR;
+  if (set.seeds) head.generator = getGenerator(set.generator ?? 'xoshiro').description;
   const lines = set.folds.map((f) => {
     const o: Record<string, unknown> = { repetition: f.repetition, fold: f.fold };
     if (set.setting === 'CVS1') o.testCells = Array.from(f.testCells);
@@ -70,6 +70,7 @@ interface RawSet {
   rows: number;
   cols: number;
   seeds?: number[];
+  generator?: string;
   folds: RawFold[];
 }
 
@@ -166,6 +167,9 @@ export function parseFolds(text: string, file: string, expect?: { rows: number; 
   }
   const out: FoldSet = { setting, rows, cols, folds };
   if (r.seeds) out.seeds = r.seeds;
+  // a file we wrote names its generator by description; map it back (foreign descriptions stay free text)
+  const gen = Object.entries(GENERATORS).find(([, g]) => g.description === r.generator);
+  if (gen) out.generator = gen[0];
   return out;
 }
 

@@ -19,5 +19,7 @@ export interface FoldSet {
   cols: number;
   /** seeds used per repetition (absent for imported folds) */
   seeds?: number[];
+  /** permutation generator of generated folds (src/splits/generators.ts; absent for imported folds) */
+  generator?: string;
   folds: Fold[];
 }

@@ -130,14 +130,14 @@ test('config file errors name the file; JSON syntax errors give line and column'
   assert.equal(errorsOf(() => loadConfig({ configFile: join(dir, 'nope.json') }))[0].where.field, 'config');
 });
 
-test('semantic checks: duplicate labels, protocol/profiles clash, folds out of range, unknown executor, profile typo', () => {
+test('semantic checks: duplicate labels, protocol/profiles clash, folds out of range, unknown executor or fold generator, profile typo', () => {
   const errs = errorsOf(() =>
     loadConfig({
       overrides: {
         methods: ['grmf', 'grmf'],
         protocol: 'published',
         profiles: 'train',
-        cv: { folds: 3, onlyFolds: [5], foldFiles: { gpcx: 'f.json' } },
+        cv: { folds: 3, onlyFolds: [5], foldFiles: { gpcx: 'f.json' }, generator: 'matlb' },
         datasets: ['nr'],
         executor: { name: 'slurn' },
       },
@@ -145,8 +145,9 @@ test('semantic checks: duplicate labels, protocol/profiles clash, folds out of r
     }),
   );
   const fields = errs.map((e) => e.where.field).sort();
-  assert.deepEqual(fields, ['cv.foldFiles.gpcx', 'cv.onlyFolds[0]', 'executor.name', 'methods[1].label', 'profiles']);
+  assert.deepEqual(fields, ['cv.foldFiles.gpcx', 'cv.generator', 'cv.onlyFolds[0]', 'executor.name', 'methods[1].label', 'profiles']);
   assert.match(errs.find((e) => e.where.field === 'executor.name')!.message, /did you mean 'slurm'/);
+  assert.match(errs.find((e) => e.where.field === 'cv.generator')!.message, /did you mean 'matlab'/);
   assert.match(errorsOf(() => loadConfig({ profile: 'tset' }))[0].message, /did you mean 'test'/);
 });
 

@@ -8,7 +8,9 @@ import { InputError, InputErrors } from '../../src/core/errors.ts';
 import {
   DEFAULT_SEEDS,
   formatFolds,
+  getGenerator,
   makeFolds,
+  matlabRandperm,
   parseFolds,
   readFolds,
   trainCells,
@@ -195,4 +197,43 @@ test('a hand-written fold file is read back byte-stable through write', async ()
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Reference values: MATLAB R2017b `rng(42); randperm(15)` as printed in the public Stack Overflow thread "Recreate
+// randperm Matlab function in Python"; MATLAB's `rng default; rand(1,3)` (0.8147, 0.9058, 0.1270); the longer
+// permutations from numpy's RandomState (the same MT19937 init_genrand + genrand_res53) with a stable argsort.
+test("matlab generator: MATLAB's rng(seed); randperm(n), 0-based", () => {
+  assert.deepEqual(Array.from(matlabRandperm(42, 15), (i) => i + 1), [11, 7, 6, 5, 15, 14, 1, 4, 9, 10, 3, 13, 8, 2, 12]);
+  assert.deepEqual(Array.from(matlabRandperm(8768, 95).slice(0, 12)), [18, 16, 61, 0, 4, 34, 22, 67, 58, 3, 71, 80]);
+  assert.deepEqual(
+    Array.from(matlabRandperm(6381, 26)),
+    [7, 4, 8, 13, 0, 10, 6, 1, 14, 17, 23, 18, 5, 9, 11, 20, 12, 15, 2, 21, 16, 3, 24, 22, 25, 19],
+  );
+  // seed 0 is MATLAB's default state (init_genrand(5489)): rand(1,3) = 0.8147, 0.9058, 0.1270 -> randperm(3) = 3 1 2
+  assert.deepEqual(Array.from(matlabRandperm(0, 3)), [2, 0, 1]);
+  assert.deepEqual(matlabRandperm(0, 40), matlabRandperm(5489, 40));
+  assert.throws(() => matlabRandperm(-1, 3), /0\.\.2\^32-1/);
+  assert.throws(() => getGenerator('matlb'), /unknown fold generator 'matlb' \(known: xoshiro, matlab\)/);
+});
+
+test('matlab generator folds: CVS2/CVS3 blocks of randperm; CVS1 positions are column-major cells', () => {
+  const rows = 3;
+  const cols = 4;
+  const cvs1 = makeFolds('CVS1', rows, cols, { folds: 3, repetitions: 1, seeds: [7], generator: 'matlab' });
+  checkPartition(cvs1);
+  assert.equal(cvs1.generator, 'matlab');
+  // numpy: argsort(RandomState(7).rand(12)) = 7 0 8 2 | 9 6 5 10 | 3 1 11 4; MATLAB linear k -> drug k % 3, target floor(k / 3)
+  const cell = (k: number): number => (k % rows) * cols + Math.floor(k / rows);
+  const expected = [[7, 0, 8, 2], [9, 6, 5, 10], [3, 1, 11, 4]].map((b) => b.map(cell).sort((a, z) => a - z));
+  assert.deepEqual(cvs1.folds.map((f) => Array.from(f.testCells)), expected);
+  const cvs2 = makeFolds('CVS2', 26, 5, { generator: 'matlab' });
+  checkPartition(cvs2);
+  // repetition 0 uses S2's first reference seed 6381: fold 0 = positions 0..1 of randperm(26) = drugs 7, 4
+  assert.deepEqual(Array.from(cvs2.folds[0].testRows!), [4, 7]);
+  const cvs3 = makeFolds('CVS3', 6, 95, { generator: 'matlab' });
+  checkPartition(cvs3);
+  assert.deepEqual(Array.from(cvs3.folds[0].testCols!), [0, 4, 16, 18, 34, 61, 67, 22, 58].sort((a, b) => a - b));
+  assert.match(formatFolds(cvs3), /"generator": "MATLAB rng\(seed\); randperm/);
+  assert.match(formatFolds(makeFolds('CVS3', 6, 95)), /"generator": "xoshiro128\*\*/);
+  assert.notDeepEqual(Array.from(makeFolds('CVS3', 6, 95).folds[0].testCols!), Array.from(cvs3.folds[0].testCols!));
 });
