@@ -16,11 +16,15 @@ function checkFinite(a: Mat, op: string): void {
 /** Throws unless `a` is square, finite and symmetric to 1e-8 relative to its largest entry. */
 export function checkSymmetric(a: Mat, op: string): void {
   if (a.rows !== a.cols) throw new RangeError(`${op} needs a square matrix, got ${a.rows} x ${a.cols}`);
-  checkFinite(a, op);
   const n = a.rows;
   const d = a.data;
+  // finiteness and the largest entry in one pass (checkFinite's message for the first bad entry)
   let big = 0;
-  for (let i = 0; i < d.length; i++) big = Math.max(big, Math.abs(d[i]));
+  for (let i = 0; i < d.length; i++) {
+    const v = Math.abs(d[i]);
+    if (!(v < Infinity)) checkFinite(a, op); // NaN or infinite: throws naming the first such entry
+    if (v > big) big = v;
+  }
   const tol = 1e-8 * big;
   // upper triangle against lower, in 32 x 32 tiles (the column walk of a large matrix is cache-hostile)
   const B = 32;

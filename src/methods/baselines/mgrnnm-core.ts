@@ -151,19 +151,33 @@ export function mgrnnmXStep(
   const Bm = mat(pr.Y.rows, pr.Y.cols);
   const bm = Bm.data;
   const step = 1 / o.alpha;
+  const x0 = X.data;
+  for (let q = 0; q < size; q++) bm[q] = x0[q] + step * (e[q] - d[q] * x0[q]);
   for (let it = 0; it < o.innerIterations; it++) {
     inner++;
     const fPrev = fCur;
-    const x = X.data;
-    for (let q = 0; q < size; q++) bm[q] = x[q] + step * (e[q] - d[q] * x[q]);
     const r = svt(engine, Bm, tau, o.svt, rank);
     svdCalls += r.calls;
     rank = r.rank;
     X = r.X;
-    // clamp X >= 0, then the objective
+    // one pass over the cells (memory-bound): clamp X >= 0, the objective's sums in `objective`'s order, and the
+    // next gradient step's B (svt copied Bm in, so it is free to overwrite; unused if this iteration stops)
     const xn = X.data;
-    for (let q = 0; q < size; q++) if (xn[q] < 0) xn[q] = 0;
-    fCur = objective(xn);
+    let rs = k;
+    let l1 = 0;
+    for (let q = 0; q < size; q++) {
+      let xq = xn[q];
+      if (xq < 0) {
+        xq = 0;
+        xn[q] = 0;
+      }
+      const dq = d[q];
+      const eq = e[q];
+      rs += xq * (dq * xq - 2 * eq);
+      l1 += xq;
+      bm[q] = xq + step * (eq - dq * xq);
+    }
+    fCur = Math.sqrt(Math.max(0, rs)) + lambda * l1;
     if (Math.abs(fCur - fPrev) / Math.abs(fCur + fPrev) < o.tol) break;
   }
   return { X, inner, rank, svdCalls };

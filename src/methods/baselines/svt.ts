@@ -69,14 +69,7 @@ function svtGram(engine: Engine, B: Mat, tau: number): SvtResult {
   const G = engine.download(tG);
   engine.dispose(tG);
   const n = G.rows;
-  const g = G.data;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const v = 0.5 * (g[i * n + j] + g[j * n + i]);
-      g[i * n + j] = v;
-      g[j * n + i] = v;
-    }
-  }
+  symmetrize(G.data, n);
   // a float32 engine's products are float32 already: its eigensolve may be too (about 2x faster)
   const { values, vectors } = engine.dtype === 'float32' && engine.eighSingle ? engine.eighSingle(G) : engine.eigh(G);
   // eigenvalues ascending: the kept ones are at the end
@@ -122,4 +115,25 @@ function svtGram(engine: Engine, B: Mat, tau: number): SvtResult {
   const X = engine.download(tX);
   engine.dispose(tB, tUk, tUg, tX);
   return { X, rank, computed: n, calls: 1 };
+}
+
+/**
+ * G <- (G + G^T) / 2 in place, in 32 x 32 tiles (the column walk of a large matrix is cache-hostile). A Gram
+ * product from syrk is exactly symmetric already (then this changes nothing); other engines' may differ in rounding.
+ */
+function symmetrize(g: Float64Array, n: number): void {
+  const B = 32;
+  for (let i0 = 0; i0 < n; i0 += B) {
+    for (let j0 = i0; j0 < n; j0 += B) {
+      const iEnd = Math.min(n, i0 + B);
+      const jEnd = Math.min(n, j0 + B);
+      for (let i = i0; i < iEnd; i++) {
+        for (let j = Math.max(j0, i + 1); j < jEnd; j++) {
+          const v = 0.5 * (g[i * n + j] + g[j * n + i]);
+          g[i * n + j] = v;
+          g[j * n + i] = v;
+        }
+      }
+    }
+  }
 }
