@@ -58,6 +58,8 @@ test('profiles are valid configs; test, full and full-published have the agreed 
   assert.equal(fp.protocol, 'published');
   assert.deepEqual([...fp.datasets].sort(), [...f.datasets].sort());
   assert.deepEqual([fp.cv.repetitions, fp.cv.folds, fp.settings], [5, 10, f.settings]);
+  // the published driver's folds: MATLAB rng(seed); randperm with the reference seeds
+  assert.deepEqual([fp.cv.generator, fp.cv.seeds, f.cv.generator], ['matlab', null, 'xoshiro']);
   assert.deepEqual(fp.methods.map((m) => [m.name, m.preset, m.select]), [
     ['sgmc', 'dti-published', null], ['mgrnnm', null, null], ['grmf', null, null], ['cmf', null, null],
   ]);
@@ -68,7 +70,7 @@ test('profiles are valid configs; test, full and full-published have the agreed 
   // full-published-fast: the same run but MGRNNM warm-started (the other methods' tasks are identical)
   const ff = loadConfig({ profile: 'full-published-fast' });
   assert.equal(ff.protocol, 'published');
-  assert.deepEqual([ff.datasets, ff.settings, ff.cv.repetitions, ff.cv.folds], [fp.datasets, fp.settings, 5, 10]);
+  assert.deepEqual([ff.datasets, ff.settings, ff.cv.repetitions, ff.cv.folds, ff.cv.generator], [fp.datasets, fp.settings, 5, 10, 'matlab']);
   assert.deepEqual(ff.methods[1].params, { start: 'warm' });
   for (const i of [0, 2, 3]) assert.deepEqual(ff.methods[i], fp.methods[i]);
 });
