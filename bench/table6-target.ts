@@ -35,13 +35,15 @@ export interface TargetRow {
   folds: number;
   diff: number | null;
   verdict: 'yes' | 'above' | 'below' | 'no data';
+  /** the paper cell's flag ('typo': an obvious misprint, its difference is meaningless) */
+  flag: string | null;
 }
 
-/** Pure: the check for one label over the paper's SGMC cells. */
-export function targetRows(records: TaskRecord[], paper: PaperCell[], label: string): TargetRow[] {
+/** Pure: the check for one label over the paper's cells of `paperMethod` (SGMC unless given). */
+export function targetRows(records: TaskRecord[], paper: PaperCell[], label: string, paperMethod = 'sgmc'): TargetRow[] {
   const rows: TargetRow[] = [];
   for (const cell of paper) {
-    if (cell.method !== 'sgmc' || !(cell.metric in TOL)) continue;
+    if (cell.method !== paperMethod || !(cell.metric in TOL)) continue;
     const recs = records.filter(
       (r) => r.task.method === label && r.task.dataset === cell.dataset && r.task.setting === cell.setting && r.task.protocol === 'published',
     );
@@ -65,6 +67,7 @@ export function targetRows(records: TaskRecord[], paper: PaperCell[], label: str
       folds: byFold?.n ?? 0,
       diff,
       verdict: diff === null ? 'no data' : Math.abs(diff) <= tol ? 'yes' : diff > 0 ? 'above' : 'below',
+      flag: cell.flag ?? null,
     });
   }
   return rows;

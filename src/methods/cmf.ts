@@ -6,7 +6,7 @@
 import { mm } from './baselines/linalg.ts';
 import { svdInit, cappedRank } from './baselines/init.ts';
 import { cmfSolve } from './baselines/cmf-core.ts';
-import { CMF_PUBLISHED, published } from './baselines/params.ts';
+import { CMF_PUBLISHED, published, publishedAsRun } from './baselines/params.ts';
 import {
   checkInputShapes, checkInteger, checkNumbers, commonSchemaProperties, ones, similarity, trainingMatrix, withDefaults,
   type CommonParams,
@@ -82,6 +82,7 @@ export const cmfMethod: Method<CmfParams> = {
   paramsSchema: cmfSchema,
   presets: {
     published: (ctx) => ({ ...published(CMF_PUBLISHED, 'cmf', ctx), k: 100, iterations: 2, weighted: true }),
+    'published-as-run': (ctx) => ({ ...publishedAsRun(CMF_PUBLISHED, 'cmf', ctx), k: 100, iterations: 2, weighted: true }),
   },
   fit: fitCmf,
 };

@@ -7,7 +7,7 @@
 import { mm } from './baselines/linalg.ts';
 import { svdInit, cappedRank } from './baselines/init.ts';
 import { grmfSolve } from './baselines/grmf-core.ts';
-import { GRMF_PUBLISHED, published } from './baselines/params.ts';
+import { GRMF_PUBLISHED, published, publishedAsRun } from './baselines/params.ts';
 import {
   checkInputShapes, checkInteger, checkNumbers, commonSchemaProperties, ones, pnnLaplacian, pnnLaplacianSpecs, trainingMatrix, withDefaults,
   type CommonParams,
@@ -90,6 +90,7 @@ export const grmfMethod: Method<GrmfParams> = {
   paramsSchema: grmfSchema,
   presets: {
     published: (ctx) => ({ ...published(GRMF_PUBLISHED, 'grmf', ctx), k: 100, iterations: 2, weighted: true }),
+    'published-as-run': (ctx) => ({ ...publishedAsRun(GRMF_PUBLISHED, 'grmf', ctx), k: 100, iterations: 2, weighted: true }),
   },
   fit: fitGrmf,
   graphSpecs(params) {

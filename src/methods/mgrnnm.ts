@@ -4,7 +4,7 @@
  * symmetric normalised Laplacians of p-NN graphs. Optional WKNKN preprocessing of the training matrix.
  */
 import { mgrnnmSolve } from './baselines/mgrnnm-core.ts';
-import { MGRNNM_PUBLISHED, PUBLISHED_GRAPHS, published } from './baselines/params.ts';
+import { MGRNNM_PUBLISHED, PUBLISHED_GRAPHS, published, publishedAsRun, type MgrnnmPublished } from './baselines/params.ts';
 import {
   checkInputShapes, checkInteger, checkNumbers, commonSchemaProperties, pnnLaplacian, pnnLaplacianSpecs, trainingMatrix, withDefaults,
   type CommonParams,
@@ -117,16 +117,19 @@ export async function fitMgrnnm(input: FitInput, params: Partial<MgrnnmParams>):
   };
 }
 
+/** A published table row as MGRNNM params (the table's own fields plus the published graph options). */
+const mgrnnmPreset = (t: MgrnnmPublished & typeof PUBLISHED_GRAPHS) => ({
+  lambda: t.lambda, mu1: t.mu1, mu2: t.mu2, nu1: t.nu1, nu2: t.nu2, p: t.p, ...PUBLISHED_GRAPHS,
+});
+
 export const mgrnnmMethod: Method<MgrnnmParams> = {
   name: 'mgrnnm',
   version: '1',
   description: 'Multi-graph regularised nuclear-norm minimisation (Mongia & Majumdar 2020)',
   paramsSchema: mgrnnmSchema,
   presets: {
-    published: (ctx) => {
-      const t = published(MGRNNM_PUBLISHED, 'mgrnnm', ctx);
-      return { lambda: t.lambda, mu1: t.mu1, mu2: t.mu2, nu1: t.nu1, nu2: t.nu2, p: t.p, ...PUBLISHED_GRAPHS };
-    },
+    published: (ctx) => mgrnnmPreset(published(MGRNNM_PUBLISHED, 'mgrnnm', ctx)),
+    'published-as-run': (ctx) => mgrnnmPreset(publishedAsRun(MGRNNM_PUBLISHED, 'mgrnnm', ctx)),
   },
   fit: fitMgrnnm,
   graphSpecs(params) {

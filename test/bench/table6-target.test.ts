@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { targetRows } from '../../bench/table6-target.ts';
+import { EXACT, mergeRuns } from '../../bench/published-folds.ts';
 import { record } from '../report/fixtures.ts';
 import type { PublishedEntry } from '../../src/report/published.ts';
 
@@ -29,4 +30,20 @@ test('table6 target: repetition means, tolerances per metric, sides, missing cel
   assert.equal(auc.verdict, 'above'); // +0.01 > 0.005
   assert.equal(cvs2.verdict, 'no data');
   assert.equal(targetRows([rec('s', 'CVS1', 0, 0, 0.7, 0.9)], paper, 's')[0].verdict, 'below');
+});
+
+test('table6 target against another paper method; published-folds merges runs per label and cell, skipping misprints', () => {
+  const rows = targetRows([rec('grmf-as-run', 'CVS1', 0, 0, 0.1, 0.5)], paper, 'grmf-as-run', 'grmf');
+  assert.equal(rows.length, 1);
+  assert.deepEqual([rows[0].paper, rows[0].verdict, rows[0].flag], [0.1, 'yes', null]);
+  const typo: PublishedEntry = { dataset: 'gpcr', setting: 'CVS2', metric: 'auc', method: 'sgmc', mean: 0.09, std: 0.01, printed: '', flag: 'typo' };
+  const a = targetRows([rec('s', 'CVS1', 0, 0, 0.8, 0.9), rec('s', 'CVS2', 0, 0, 0.7, 0.9)], [...paper, typo], 's');
+  const b = targetRows([rec('s', 'CVS1', 0, 0, 0.78, 0.9)], [...paper, typo], 's');
+  const merged = mergeRuns({ x: a, m: b }, { s: 'sgmc' });
+  assert.equal(merged.length, 3); // gpcr CVS1 AUPR / AUC and CVS2 AUPR; the misprinted CVS2 AUC is left out
+  const cvs1 = merged.find((r) => r.setting === 'CVS1' && r.metric === 'aupr')!;
+  assert.equal(cvs1.paperMethod, 'sgmc');
+  assert.ok(Math.abs(cvs1.runs.x!.diff) <= EXACT);
+  assert.ok(Math.abs(cvs1.runs.m!.diff + 0.02) < 1e-12);
+  assert.equal(merged.find((r) => r.setting === 'CVS2')!.runs.m, null);
 });

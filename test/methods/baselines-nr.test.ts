@@ -128,6 +128,18 @@ test('presets: published values per dataset and setting; unknown dataset is an I
   assert.deepEqual(mgrnnmMethod.presets!.published({ dataset: 'ic', setting: 'CVS3' }), {
     lambda: 0.1, mu1: 0.01, mu2: 0.1, nu1: 0.01, nu2: 0.1, p: 2, combineProfiles: true,
   });
+  // 'published-as-run': the SGMC authors' driver ran gpcr with e's row and e with gpcr's; nr and ic as intended
+  for (const m of methods) {
+    for (const setting of ['CVS1', 'CVS2', 'CVS3']) {
+      const asRun = m.presets!['published-as-run'];
+      const intended = m.presets!.published;
+      assert.deepEqual(asRun({ dataset: 'gpcr', setting }), intended({ dataset: 'e', setting }), `${m.name} gpcr ${setting}`);
+      assert.deepEqual(asRun({ dataset: 'e', setting }), intended({ dataset: 'gpcr', setting }), `${m.name} e ${setting}`);
+      for (const dataset of ['nr', 'ic']) assert.deepEqual(asRun({ dataset, setting }), intended({ dataset, setting }));
+    }
+  }
+  assert.notDeepEqual(grmfMethod.presets!['published-as-run']({ dataset: 'e', setting: 'CVS1' }), grmfMethod.presets!.published({ dataset: 'e', setting: 'CVS1' }));
+  assert.throws(() => mgrnnmMethod.presets!['published-as-run']({ dataset: 'ml-1m', setting: 'CVS1' }), InputError);
   assert.throws(() => grmfMethod.presets!.published({ dataset: 'ml-100k', setting: 'CVS1' }), (e: unknown) => e instanceof InputError && /preset/.test(e.message));
   assert.throws(() => cmfMethod.presets!.published({ dataset: 'nr', setting: 'CVS4' }), InputError);
 });
