@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { targetRows } from '../../bench/table6-target.ts';
 import { EXACT, mergeRuns } from '../../bench/published-folds.ts';
+import { pairFolds } from '../../bench/recipe-shift.ts';
 import { record } from '../report/fixtures.ts';
 import type { PublishedEntry } from '../../src/report/published.ts';
 
@@ -46,4 +47,11 @@ test('table6 target against another paper method; published-folds merges runs pe
   assert.ok(Math.abs(cvs1.runs.x!.diff) <= EXACT);
   assert.ok(Math.abs(cvs1.runs.m!.diff + 0.02) < 1e-12);
   assert.equal(merged.find((r) => r.setting === 'CVS2')!.runs.m, null);
+});
+
+test('recipe-shift pairs the two labels fold by fold and skips folds only one of them ran', () => {
+  const recs = [rec('sgmc', 'CVS1', 0, 0, 0.8, 0.9), rec('recipe', 'CVS1', 0, 0, 0.82, 0.88), rec('sgmc', 'CVS1', 0, 1, 0.7, 0.9)];
+  const pairs = pairFolds(recs, 'sgmc', 'recipe');
+  assert.equal(pairs.length, 2); // fold 0: AUPR and AUC; fold 1 has no recipe record
+  assert.deepEqual(pairs.map((p) => [p.metric, p.base, p.recipe]), [['auc', 0.9, 0.88], ['aupr', 0.8, 0.82]]);
 });

@@ -40,7 +40,7 @@ test('schema defaults fill an empty config; every field has a description', () =
 });
 
 test('profiles are valid configs; test, full and full-published have the agreed design', () => {
-  assert.deepEqual(profileNames(), ['default', 'full', 'full-published', 'full-published-fast', 'test']);
+  assert.deepEqual(profileNames(), ['default', 'full', 'full-published', 'full-published-as-run', 'full-published-fast', 'test']);
   const v = compileSchema(configSchema());
   for (const p of profileNames()) assert.ok(v(structuredClone(readProfile(p).value)), `${p}: ${JSON.stringify(v.errors)}`);
   const t = loadConfig({ profile: 'test' });
@@ -73,6 +73,11 @@ test('profiles are valid configs; test, full and full-published have the agreed 
   assert.deepEqual([ff.datasets, ff.settings, ff.cv.repetitions, ff.cv.folds, ff.cv.generator], [fp.datasets, fp.settings, 5, 10, 'matlab']);
   assert.deepEqual(ff.methods[1].params, { start: 'warm' });
   for (const i of [0, 2, 3]) assert.deepEqual(ff.methods[i], fp.methods[i]);
+  // full-published-as-run: the same run with the baselines as the SGMC authors' driver ran them (gpcr/e swapped)
+  const fa = loadConfig({ profile: 'full-published-as-run' });
+  assert.deepEqual([fa.protocol, fa.cv.generator, fa.datasets, fa.settings], ['published', 'matlab', fp.datasets, fp.settings]);
+  assert.deepEqual(fa.methods[0], fp.methods[0]);
+  assert.deepEqual(fa.methods.slice(1).map((m) => [m.name, m.preset]), [['mgrnnm', 'published-as-run'], ['grmf', 'published-as-run'], ['cmf', 'published-as-run']]);
 });
 
 test('precedence: defaults < profile < config file < flags; paths relative to their file', () => {
