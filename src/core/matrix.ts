@@ -73,6 +73,17 @@ export function asymmetry(m: Mat): number {
   return worst;
 }
 
+/**
+ * The strictly-upper part of an n x n matrix as size x size tiles [i0, i1, j0, j1) with j0 >= i0: walking (i, j)
+ * and (j, i) tile by tile keeps both in cache (a plain column walk of a large matrix is cache-hostile). Visit
+ * `i in [i0, i1)`, `j in [max(j0, i + 1), j1)`.
+ */
+export function* upperTiles(n: number, size = 32): Generator<[number, number, number, number]> {
+  for (let i0 = 0; i0 < n; i0 += size) {
+    for (let j0 = i0; j0 < n; j0 += size) yield [i0, Math.min(n, i0 + size), j0, Math.min(n, j0 + size)];
+  }
+}
+
 export function symmetrize(m: Mat): Mat {
   const n = m.rows;
   if (n !== m.cols) throw new RangeError(`symmetrize needs a square matrix, got ${m.rows} x ${m.cols}`);

@@ -2,7 +2,7 @@
  * Argument checks shared by every engine's decompositions, so that all engines reject the same bad input with the
  * same message instead of handing NaNs or asymmetric matrices to LAPACK / ml-matrix.
  */
-import type { Mat } from '../core/matrix.ts';
+import { upperTiles, type Mat } from '../core/matrix.ts';
 
 function checkFinite(a: Mat, op: string): void {
   const d = a.data;
@@ -26,17 +26,12 @@ export function checkSymmetric(a: Mat, op: string): void {
     if (v > big) big = v;
   }
   const tol = 1e-8 * big;
-  // upper triangle against lower, in 32 x 32 tiles (the column walk of a large matrix is cache-hostile)
-  const B = 32;
-  for (let i0 = 0; i0 < n; i0 += B) {
-    for (let j0 = i0; j0 < n; j0 += B) {
-      const iEnd = Math.min(n, i0 + B);
-      const jEnd = Math.min(n, j0 + B);
-      for (let i = i0; i < iEnd; i++) {
-        for (let j = Math.max(j0, i + 1); j < jEnd; j++) {
-          const diff = Math.abs(d[i * n + j] - d[j * n + i]);
-          if (diff > tol) throw new RangeError(`${op}: matrix is not symmetric (|A[${i},${j}] - A[${j},${i}]| = ${diff})`);
-        }
+  // upper triangle against lower, tile by tile
+  for (const [i0, i1, j0, j1] of upperTiles(n)) {
+    for (let i = i0; i < i1; i++) {
+      for (let j = Math.max(j0, i + 1); j < j1; j++) {
+        const diff = Math.abs(d[i * n + j] - d[j * n + i]);
+        if (diff > tol) throw new RangeError(`${op}: matrix is not symmetric (|A[${i},${j}] - A[${j},${i}]| = ${diff})`);
       }
     }
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Rng } from '../../src/core/rng.ts';
 import { hashValue, stableStringify } from '../../src/core/hash.ts';
 import { writeFileAtomic } from '../../src/core/atomic.ts';
-import { fromRows, transpose, asymmetry, symmetrize } from '../../src/core/matrix.ts';
+import { fromRows, transpose, asymmetry, symmetrize, upperTiles } from '../../src/core/matrix.ts';
 import { InputError } from '../../src/core/errors.ts';
 
 test('rng: same seed same stream, different seed different stream', () => {
@@ -73,4 +73,15 @@ test('sweepStaleTemps removes temp files of dead writers only', async () => {
   assert.deepEqual(await sweepStaleTemps(dir), ['a/b/.x.json.tmp-999999999-abcd1234']);
   assert.deepEqual(readdirSync(join(dir, 'a/b')), ['x.json']);
   assert.ok(readdirSync(join(dir, 'a')).includes(`.y.json.tmp-${process.pid}-abcd1234`));
+});
+
+test('upperTiles visits every strictly-upper pair (i < j) exactly once, whatever the tile size', () => {
+  for (const [n, size] of [[0, 32], [1, 32], [5, 2], [70, 32], [64, 32], [33, 7]]) {
+    const seen = new Uint8Array(n * n);
+    for (const [i0, i1, j0, j1] of upperTiles(n, size)) {
+      assert.ok(i1 - i0 <= size && j1 - j0 <= size && j0 >= i0 && i1 <= n && j1 <= n);
+      for (let i = i0; i < i1; i++) for (let j = Math.max(j0, i + 1); j < j1; j++) seen[i * n + j]++;
+    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) assert.equal(seen[i * n + j], j > i ? 1 : 0, `n ${n} size ${size} (${i}, ${j})`);
+  }
 });

@@ -10,7 +10,7 @@
  * `auto` = `full` for small matrices, else `gram`. All give the same X up to
  * rounding (test/methods/baselines-solvers.test.ts).
  */
-import { mat, type Mat } from '../../core/matrix.ts';
+import { mat, upperTiles, type Mat } from '../../core/matrix.ts';
 import type { Engine, Svd } from '../../engine/types.ts';
 import { mm } from './linalg.ts';
 
@@ -118,21 +118,16 @@ function svtGram(engine: Engine, B: Mat, tau: number): SvtResult {
 }
 
 /**
- * G <- (G + G^T) / 2 in place, in 32 x 32 tiles (the column walk of a large matrix is cache-hostile). A Gram
- * product from syrk is exactly symmetric already (then this changes nothing); other engines' may differ in rounding.
+ * G <- (G + G^T) / 2 in place, tile by tile. A Gram product from syrk is exactly symmetric already (then this changes
+ * nothing); other engines' may differ in rounding.
  */
 function symmetrize(g: Float64Array, n: number): void {
-  const B = 32;
-  for (let i0 = 0; i0 < n; i0 += B) {
-    for (let j0 = i0; j0 < n; j0 += B) {
-      const iEnd = Math.min(n, i0 + B);
-      const jEnd = Math.min(n, j0 + B);
-      for (let i = i0; i < iEnd; i++) {
-        for (let j = Math.max(j0, i + 1); j < jEnd; j++) {
-          const v = 0.5 * (g[i * n + j] + g[j * n + i]);
-          g[i * n + j] = v;
-          g[j * n + i] = v;
-        }
+  for (const [i0, i1, j0, j1] of upperTiles(n)) {
+    for (let i = i0; i < i1; i++) {
+      for (let j = Math.max(j0, i + 1); j < j1; j++) {
+        const v = 0.5 * (g[i * n + j] + g[j * n + i]);
+        g[i * n + j] = v;
+        g[j * n + i] = v;
       }
     }
   }
