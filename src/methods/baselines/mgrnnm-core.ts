@@ -132,44 +132,25 @@ export function mgrnnmXStep(
     e[q] = wq * yq + nu1 * zq + nu2 * vq;
     k += wq * yq * yq + nu1 * zq * zq + nu2 * vq * vq;
   }
-  /** ||stacked residual|| + lambda ||x||_1 (x >= 0 here, so ||x||_1 = sum x) */
-  const objective = (x: Float64Array): number => {
-    let rs = k;
-    let l1 = 0;
-    for (let q = 0; q < size; q++) {
-      const xq = x[q];
-      rs += xq * (d[q] * xq - 2 * e[q]);
-      l1 += xq;
-    }
-    return Math.sqrt(Math.max(0, rs)) + lambda * l1;
-  };
-  // from X = 0 the published code's first reference value is the residual alone (its l1 term is 0)
-  let fCur = objective(X.data);
   let rank = rankHint;
   let inner = 0;
   let svdCalls = 0;
   const Bm = mat(pr.Y.rows, pr.Y.cols);
   const bm = Bm.data;
   const step = 1 / o.alpha;
-  const x0 = X.data;
-  for (let q = 0; q < size; q++) bm[q] = x0[q] + step * (e[q] - d[q] * x0[q]);
-  for (let it = 0; it < o.innerIterations; it++) {
-    inner++;
-    const fPrev = fCur;
-    const r = svt(engine, Bm, tau, o.svt, rank);
-    svdCalls += r.calls;
-    rank = r.rank;
-    X = r.X;
-    // one pass over the cells (memory-bound): clamp X >= 0, the objective's sums in `objective`'s order, and the
-    // next gradient step's B (svt copied Bm in, so it is free to overwrite; unused if this iteration stops)
-    const xn = X.data;
+  /**
+   * One pass over the cells (memory-bound): optionally clamp x >= 0 in place, then return ||stacked residual|| +
+   * lambda ||x||_1 (x >= 0, so ||x||_1 = sum x) and write the next gradient step's input into Bm (svt copies Bm
+   * in, so it is free to overwrite; unused if the X-step stops).
+   */
+  const pass = (x: Float64Array, clamp: boolean): number => {
     let rs = k;
     let l1 = 0;
     for (let q = 0; q < size; q++) {
-      let xq = xn[q];
-      if (xq < 0) {
+      let xq = x[q];
+      if (clamp && xq < 0) {
         xq = 0;
-        xn[q] = 0;
+        x[q] = 0;
       }
       const dq = d[q];
       const eq = e[q];
@@ -177,7 +158,19 @@ export function mgrnnmXStep(
       l1 += xq;
       bm[q] = xq + step * (eq - dq * xq);
     }
-    fCur = Math.sqrt(Math.max(0, rs)) + lambda * l1;
+    return Math.sqrt(Math.max(0, rs)) + lambda * l1;
+  };
+  // the starting point is taken as given (not clamped); from X = 0 the published code's first reference value is
+  // the residual alone (its l1 term is 0)
+  let fCur = pass(X.data, false);
+  for (let it = 0; it < o.innerIterations; it++) {
+    inner++;
+    const fPrev = fCur;
+    const r = svt(engine, Bm, tau, o.svt, rank);
+    svdCalls += r.calls;
+    rank = r.rank;
+    X = r.X;
+    fCur = pass(X.data, true);
     if (Math.abs(fCur - fPrev) / Math.abs(fCur + fPrev) < o.tol) break;
   }
   return { X, inner, rank, svdCalls };
