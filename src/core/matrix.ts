@@ -84,14 +84,26 @@ export function* upperTiles(n: number, size = 32): Generator<[number, number, nu
   }
 }
 
+/** (M + M^T) / 2 as a new matrix. */
 export function symmetrize(m: Mat): Mat {
+  return symmetrizeInPlace(mat(m.rows, m.cols, m.data));
+}
+
+/** M <- (M + M^T) / 2 in place, tile by tile (the diagonal is unchanged: (a + a) / 2 = a exactly); returns M. */
+export function symmetrizeInPlace(m: Mat): Mat {
   const n = m.rows;
   if (n !== m.cols) throw new RangeError(`symmetrize needs a square matrix, got ${m.rows} x ${m.cols}`);
-  const s = mat(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) s.data[i * n + j] = 0.5 * (m.data[i * n + j] + m.data[j * n + i]);
+  const g = m.data;
+  for (const [i0, i1, j0, j1] of upperTiles(n)) {
+    for (let i = i0; i < i1; i++) {
+      for (let j = Math.max(j0, i + 1); j < j1; j++) {
+        const v = 0.5 * (g[i * n + j] + g[j * n + i]);
+        g[i * n + j] = v;
+        g[j * n + i] = v;
+      }
+    }
   }
-  return s;
+  return m;
 }
 
 /** Frobenius norm of A - B. */

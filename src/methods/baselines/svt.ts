@@ -10,7 +10,7 @@
  * `auto` = `full` for small matrices, else `gram`. All give the same X up to
  * rounding (test/methods/baselines-solvers.test.ts).
  */
-import { mat, upperTiles, type Mat } from '../../core/matrix.ts';
+import { mat, symmetrizeInPlace, type Mat } from '../../core/matrix.ts';
 import type { Engine, Svd } from '../../engine/types.ts';
 import { mm } from './linalg.ts';
 
@@ -69,7 +69,8 @@ function svtGram(engine: Engine, B: Mat, tau: number): SvtResult {
   const G = engine.download(tG);
   engine.dispose(tG);
   const n = G.rows;
-  symmetrize(G.data, n);
+  // a Gram product from syrk is exactly symmetric already (then this changes nothing); other engines' may differ in rounding
+  symmetrizeInPlace(G);
   // a float32 engine's products are float32 already: its eigensolve may be too (about 2x faster)
   const { values, vectors } = engine.dtype === 'float32' && engine.eighSingle ? engine.eighSingle(G) : engine.eigh(G);
   // eigenvalues ascending: the kept ones are at the end
@@ -117,18 +118,3 @@ function svtGram(engine: Engine, B: Mat, tau: number): SvtResult {
   return { X, rank, computed: n, calls: 1 };
 }
 
-/**
- * G <- (G + G^T) / 2 in place, tile by tile. A Gram product from syrk is exactly symmetric already (then this changes
- * nothing); other engines' may differ in rounding.
- */
-function symmetrize(g: Float64Array, n: number): void {
-  for (const [i0, i1, j0, j1] of upperTiles(n)) {
-    for (let i = i0; i < i1; i++) {
-      for (let j = Math.max(j0, i + 1); j < j1; j++) {
-        const v = 0.5 * (g[i * n + j] + g[j * n + i]);
-        g[i * n + j] = v;
-        g[j * n + i] = v;
-      }
-    }
-  }
-}
