@@ -19,7 +19,7 @@ import type { TaskRecord } from '../src/run/record.ts';
 import type { GraphSpec } from '../src/graphs/types.ts';
 import { DTI_GRAPH } from '../src/methods/sgmc/params.ts';
 import { loadPublished } from '../src/report/published.ts';
-import { targetRows, type TargetRow } from './table6-target.ts';
+import { f4, sgn, targetRows, type TargetRow } from './table6-target.ts';
 import { arg, listArg } from './args.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,8 +82,6 @@ async function recordsOf(outroot: string, label: string): Promise<TaskRecord[]> 
 }
 
 const cellKey = (r: TargetRow): string => `${r.dataset} ${r.setting} ${r.metric.toUpperCase()}`;
-const f4 = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
-const sgn = (v: number | null): string => (v === null ? '-' : (v >= 0 ? '+' : '') + v.toFixed(4));
 
 interface Block {
   title: string;

@@ -12,9 +12,8 @@
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/core/atomic.ts';
-import { readRecordsIn } from '../src/run/records.ts';
 import { loadPublished } from '../src/report/published.ts';
-import { targetRows, type TargetRow } from './table6-target.ts';
+import { TOL, f4, readRecordsOfDirs, sgn, targetRows, type TargetRow } from './table6-target.ts';
 import { arg, listArg } from './args.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,8 +45,6 @@ export function mergeRuns(perRun: Record<string, TargetRow[]>, paperMethodOf: Re
   return [...rows.values()];
 }
 
-const f4 = (v: number): string => v.toFixed(4);
-const sgn = (v: number): string => (v >= 0 ? '+' : '') + v.toFixed(4);
 
 function markdown(rows: Row[], runs: [string, string][], labels: string[]): string {
   const names = runs.map(([n]) => n);
@@ -70,7 +67,7 @@ function markdown(rows: Row[], runs: [string, string][], labels: string[]): stri
       const have = rs.filter((r) => r.runs[n]);
       if (!have.length) return '-';
       const exact = have.filter((r) => Math.abs(r.runs[n]!.diff) <= EXACT).length;
-      const target = have.filter((r) => Math.abs(r.runs[n]!.diff) <= (r.metric === 'aupr' ? 0.01 : 0.005)).length;
+      const target = have.filter((r) => Math.abs(r.runs[n]!.diff) <= TOL[r.metric]).length;
       return `${exact} / ${target} / ${have.length}`;
     });
     lines.push(`| ${l} (${rs[0].paperMethod}) | ${cells.join(' | ')} |`);
@@ -111,7 +108,7 @@ async function main(): Promise<void> {
   const paper = loadPublished().dti;
   const perRun: Record<string, TargetRow[]> = {};
   for (const [name, dir] of runs) {
-    const records = (await Promise.all(dir.split('+').map((d) => readRecordsIn(d)))).flat();
+    const records = await readRecordsOfDirs(dir);
     perRun[name] = labels.flatMap((l) => targetRows(records, paper, l, paperMethodOf[l]));
   }
   const rows = mergeRuns(perRun, paperMethodOf);

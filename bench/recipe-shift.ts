@@ -15,11 +15,10 @@ import { writeFileAtomic } from '../src/core/atomic.ts';
 import { readRecordsIn } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
 import { loadPublished } from '../src/report/published.ts';
-import { targetRows } from './table6-target.ts';
+import { TOL, f4, readRecordsOfDirs, sgn, targetRows } from './table6-target.ts';
 import { arg } from './args.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const TOL: Record<string, number> = { aupr: 0.01, auc: 0.005 };
 
 export interface PairedFold {
   dataset: string;
@@ -50,8 +49,6 @@ export function pairFolds(records: TaskRecord[], base: string, recipe: string): 
 }
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-const f4 = (v: number): string => v.toFixed(4);
-const sgn = (v: number): string => (v >= 0 ? '+' : '') + v.toFixed(4);
 
 async function main(): Promise<void> {
   const experiment = arg('experiment', '');
@@ -60,7 +57,7 @@ async function main(): Promise<void> {
   const base = arg('base', 'sgmc');
   const recipe = arg('recipe', 'recipe-fast');
   const out = arg('out', join(root, 'docs/results/published/recipe-matlab'));
-  const exp = (await Promise.all(experiment.split('+').map((d) => readRecordsIn(d)))).flat();
+  const exp = await readRecordsOfDirs(experiment);
   const pairs = pairFolds(exp, base, recipe);
   const target = targetRows(await readRecordsIn(full), loadPublished().dti, base);
   const lines = [
@@ -83,7 +80,7 @@ async function main(): Promise<void> {
     const gap = proj === null || !t ? null : proj - t.paper;
     lines.push(
       `| ${dataset} ${setting} ${metric.toUpperCase()} | ${ps.length} | ${f4(mean(ps.map((p) => p.base)))} | ${f4(mean(ps.map((p) => p.recipe)))} | ${sgn(shift)} | ` +
-        `${t?.reproduced == null ? '-' : f4(t.reproduced)} | ${proj === null ? '-' : f4(proj)} | ${t ? f4(t.paper) : '-'} | ${gap === null ? '-' : sgn(gap)} | ${gap === null ? '-' : Math.abs(gap) <= TOL[metric] ? 'yes' : 'no'} |`,
+        `${f4(t?.reproduced)} | ${f4(proj)} | ${f4(t?.paper)} | ${sgn(gap)} | ${gap === null ? '-' : Math.abs(gap) <= TOL[metric] ? 'yes' : 'no'} |`,
     );
   }
   const csv = ['dataset,setting,repetition,fold,metric,base,recipe', ...pairs.map((p) => [p.dataset, p.setting, p.repetition, p.fold, p.metric, p.base, p.recipe].join(','))];

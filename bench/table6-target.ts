@@ -18,7 +18,8 @@ import { metricOf, summarize } from '../src/report/aggregate.ts';
 import { loadPublished } from '../src/report/published.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const TOL: Record<string, number> = { aupr: 0.01, auc: 0.005 };
+/** the issue's target: |reproduced - paper| at most this, per metric */
+export const TOL: Record<string, number> = { aupr: 0.01, auc: 0.005 };
 
 type PaperCell = ReturnType<typeof loadPublished>['dti'][number];
 
@@ -73,8 +74,14 @@ export function targetRows(records: TaskRecord[], paper: PaperCell[], label: str
   return rows;
 }
 
-const f4 = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
-const sgn = (v: number | null): string => (v === null ? '-' : (v >= 0 ? '+' : '') + v.toFixed(4));
+/** 4-digit cells of the Table 6 benchmarks ('-' for no value), plain and signed */
+export const f4 = (v: number | null | undefined): string => (v == null ? '-' : v.toFixed(4));
+export const sgn = (v: number | null | undefined): string => (v == null ? '-' : (v >= 0 ? '+' : '') + v.toFixed(4));
+
+/** The records of one or more output directories given as `DIR[+DIR...]`. */
+export async function readRecordsOfDirs(spec: string): Promise<TaskRecord[]> {
+  return (await Promise.all(spec.split('+').map((d) => readRecordsIn(d)))).flat();
+}
 
 function markdown(rows: TargetRow[], outdir: string, labels: string[]): string {
   const lines = [
