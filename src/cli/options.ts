@@ -28,6 +28,7 @@ export function addConfigOptions(cmd: Command): Command {
     .option('--backend <name>', 'engine backend (tfjs: tensorflow, wasm, cpu)')
     .addOption(new Option('--dtype <type>', 'engine precision').choices(['float32', 'float64']))
     .option('--threads <n>', 'engine threads per task', num)
+    .option('--blas-core <core>', 'OpenBLAS kernels: env (default), auto (AVX-512 where the CPU has it) or a core name')
     .option('-j, --jobs <n>', 'tasks at once (local executor; default: CPU cores)', num)
     .option('--executor <name>', 'executor: local or slurm')
     .option('--retries <n>', 'retries of a failed task', num)
@@ -87,6 +88,7 @@ export function flagsToConfig(o: Opts): { layer: Record<string, unknown>; bareFo
   set('engine.backend', o.backend);
   set('engine.dtype', o.dtype);
   set('engine.threads', o.threads);
+  set('engine.blasCore', o.blasCore);
   set('executor.name', o.executor);
   set('executor.jobs', o.jobs);
   set('executor.retries', o.retries);

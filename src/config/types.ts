@@ -54,7 +54,14 @@ export interface Config {
     foldFiles: Record<string, string>;
   };
   seed: number;
-  engine: { name: string | null; backend: string | null; dtype: 'float32' | 'float64'; threads: number | null };
+  engine: {
+    name: string | null;
+    backend: string | null;
+    dtype: 'float32' | 'float64';
+    threads: number | null;
+    /** OpenBLAS kernels: 'env', 'auto' or a core name (src/engine/blas-core.ts) */
+    blasCore: string;
+  };
   executor: { name: string; jobs: number | null; retries: number; slurm: SlurmOptions };
   resume: boolean;
   savePredictions: boolean;

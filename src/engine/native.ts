@@ -4,6 +4,8 @@
  * dgeqrf+dorgqr). Exact top-k SVD is a full dgesdd, truncated: dgesvdx would be faster for small k but corrupts the
  * heap in LAPACK 3.11 when k exceeds the rank; `svdRandomized` is the fast approximate path. The addon (native/) is built by `node native/build.mjs` at install; it is loaded lazily,
  * and any load failure makes `createNativeEngine` throw a reason so the registry falls back to another engine.
+ * Before it loads, `applyBlasCore` may ask OpenBLAS for its AVX-512 kernels on CPUs the library does not know
+ * (blas-core.ts).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import type { Eigen, EngineOptions, MatmulOptions, RandomizedSvdOptions, Svd, Te
 import { HostEngine, HostTensor, productShape, sameShape, type Buf } from './host.ts';
 import { checkMatrix, checkSolve, checkSymmetric, pairCount } from './decomp-checks.ts';
 import { randomizedSvd, type RsvdKernels } from './rsvd.ts';
+import { applyBlasCore } from './blas-core.ts';
 
 /** The addon's functions (native/blas.cc). All work in place on row-major typed arrays. */
 export interface BlasAddon {
@@ -49,6 +52,8 @@ let cached: { addon?: BlasAddon; error?: string } | undefined;
 export function loadAddon(): BlasAddon {
   if (!cached) {
     try {
+      // OpenBLAS reads its kernel choice when it loads, i.e. with the addon
+      applyBlasCore();
       const addon = createRequire(import.meta.url)(ADDON_PATH) as BlasAddon;
       if (typeof addon.gemmBatch !== 'function') throw new Error('the module does not export gemmBatch');
       cached = { addon };
@@ -101,7 +106,14 @@ export class NativeEngine extends HostEngine {
 
   versions(): Record<string, string> {
     const c = this.blas.config();
-    return { openblas: c.version, openblasConfig: c.config, openblasCore: c.corename, threads: String(c.threads) };
+    const choice = applyBlasCore();
+    return {
+      openblas: c.version,
+      openblasConfig: c.config,
+      openblasCore: c.corename,
+      openblasCoreChoice: choice.core ? `${choice.core} (${choice.source})` : choice.source,
+      threads: String(c.threads),
+    };
   }
 
   matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {

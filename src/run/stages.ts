@@ -23,6 +23,7 @@ import { getExecutor } from '../executors/all.ts';
 import type { TaskRecord } from './record.ts';
 import type { FetchReport } from '../datasets/fetch.ts';
 import { writeJsonAtomic } from '../core/atomic.ts';
+import { setBlasCorePreference } from '../engine/blas-core.ts';
 
 export interface StageContext {
   config: Config;
@@ -44,6 +45,11 @@ const dataOpts = (c: Config, log?: (m: string) => void) => ({
 /** Check what can be checked before any work: method names, presets and hyper-parameters. */
 export async function preflight(ctx: StageContext): Promise<void> {
   await loadPlugins(ctx.config.plugins);
+  // before any engine loads here or in a worker process (they inherit the environment)
+  const blasCore = ctx.config.engine.blasCore ?? 'env';
+  if (!setBlasCorePreference(blasCore)) {
+    ctx.progress.log(`[engine] blasCore '${blasCore}' applies to the worker processes only (OpenBLAS is loaded here already)`);
+  }
   const errors = checkMethodNames(ctx.config, ctx.deps);
   if (errors.length) throw new InputErrors('invalid configuration:', errors);
   const perr: InputError[] = [];

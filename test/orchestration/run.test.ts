@@ -8,6 +8,10 @@ import { recordProblems, readRecord } from '../../src/run/records.ts';
 import { readPredictions } from '../../src/run/predictions.ts';
 import { auc, aupr } from '../../src/metrics/index.ts';
 import { lockOutdir } from '../../src/run/lock.ts';
+import { nativeStatus } from '../engine/fixtures.ts';
+
+const native = nativeStatus();
+const nativeSkip = !native.ok && !process.env.CI ? `native addon not built here: ${native.why}` : false;
 
 const readTrace = (out: string): string[][] =>
   readFileSync(join(out, 'pipeline_info/trace.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
@@ -123,4 +127,21 @@ test('plugins given in a config file are loaded by the workers', async () => {
   assert.equal(b.task.preset, 'published');
   assert.equal(a.task.methodName, 'toy');
   assert.notEqual(a.key, b.key);
+});
+
+test('--blas-core reaches the worker processes: their native engine loads the named OpenBLAS kernels', { skip: nativeSkip }, async () => {
+  const out = tmp('blascore');
+  const before = process.env.SGMC_BLAS_CORE;
+  try {
+    const r = await cli(['run', ...baseArgs(out, ['--only-folds', '0', '--engine', 'native', '--blas-core', 'Sandybridge', '--jobs', '1'])]);
+    assert.equal(r.code, 0, r.err);
+    const rec = JSON.parse(readFileSync(join(out, 'records/nr/CVS1/toy/rep0-fold0.json'), 'utf8'));
+    assert.match(rec.engine.backend, /^openblas [\d.]+ Sandybridge, /);
+    const bad = await cli(['run', ...baseArgs(tmp('blascore-bad'), ['--blas-core', 'no such'])]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /blasCore/);
+  } finally {
+    if (before === undefined) delete process.env.SGMC_BLAS_CORE;
+    else process.env.SGMC_BLAS_CORE = before;
+  }
 });
