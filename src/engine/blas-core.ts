@@ -54,8 +54,16 @@ export function chooseBlasCore(pref: string, env: NodeJS.ProcessEnv, cpuinfo: ()
     const core = coreForFlags(parseCpuFlags(text));
     if (core) return { core, source: 'cpu flags' };
   } else if (pref !== 'env') return { core: pref, source: 'configured' };
-  return env.OPENBLAS_CORETYPE ? { core: env.OPENBLAS_CORETYPE, source: 'OPENBLAS_CORETYPE' } : { core: null, source: 'library detection' };
+  // the environment's own setting: a parent process of ours that overrode it saved the original
+  const own = env[ORIGINAL] ?? env.OPENBLAS_CORETYPE;
+  return own ? { core: own, source: 'OPENBLAS_CORETYPE' } : { core: null, source: 'library detection' };
 }
+
+/**
+ * Where a process that overrides OPENBLAS_CORETYPE keeps the environment's value ('' = unset) for its child
+ * processes: one on a node without AVX-512 (SLURM) then falls back to the environment's kernels, not the parent's.
+ */
+const ORIGINAL = 'SGMC_OPENBLAS_CORETYPE_ENV';
 
 let applied: { pref: string; choice: BlasCoreChoice } | undefined;
 
@@ -69,12 +77,20 @@ export function setBlasCorePreference(pref: string): boolean {
   return !applied || applied.pref === pref;
 }
 
-/** Make the choice (SGMC_BLAS_CORE, default 'env') and export it as OPENBLAS_CORETYPE; once, before the addon loads. */
+/**
+ * Make the choice (SGMC_BLAS_CORE, default 'env') and export it as OPENBLAS_CORETYPE (unset for the library's
+ * detection); once, before the addon loads.
+ */
 export function applyBlasCore(): BlasCoreChoice {
   if (!applied) {
     const pref = process.env.SGMC_BLAS_CORE || 'env';
     const choice = chooseBlasCore(pref, process.env, () => readFileSync('/proc/cpuinfo', 'utf8'));
-    if (choice.core) process.env.OPENBLAS_CORETYPE = choice.core;
+    const current = process.env.OPENBLAS_CORETYPE;
+    if ((choice.core ?? undefined) !== current) {
+      process.env[ORIGINAL] ??= current ?? '';
+      if (choice.core) process.env.OPENBLAS_CORETYPE = choice.core;
+      else delete process.env.OPENBLAS_CORETYPE;
+    }
     applied = { pref, choice };
   }
   return applied.choice;

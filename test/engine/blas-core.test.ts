@@ -32,6 +32,11 @@ test('blas core: env respects OPENBLAS_CORETYPE, auto overrides it only where AV
   assert.deepEqual(chooseBlasCore('auto', pinned, old), { core: 'Haswell', source: 'OPENBLAS_CORETYPE' });
   assert.deepEqual(chooseBlasCore('auto', {}, () => { throw new Error('no /proc'); }), { core: null, source: 'library detection' });
   assert.deepEqual(chooseBlasCore('SkylakeX', pinned, old), { core: 'SkylakeX', source: 'configured' });
+  // a child of a process that chose Cooperlake over the pinned Haswell, on a node without AVX-512: the pinned one
+  const inherited = { OPENBLAS_CORETYPE: 'Cooperlake', SGMC_OPENBLAS_CORETYPE_ENV: 'Haswell' };
+  assert.deepEqual(chooseBlasCore('auto', inherited, old), { core: 'Haswell', source: 'OPENBLAS_CORETYPE' });
+  assert.deepEqual(chooseBlasCore('auto', { OPENBLAS_CORETYPE: 'Cooperlake', SGMC_OPENBLAS_CORETYPE_ENV: '' }, old), { core: null, source: 'library detection' });
+  assert.deepEqual(chooseBlasCore('auto', inherited, avx), { core: 'Cooperlake', source: 'cpu flags' });
   assert.throws(() => chooseBlasCore('rm -rf', {}, avx), /blasCore: expected env, auto or an OpenBLAS core name, got 'rm -rf'/);
 });
 
@@ -46,7 +51,7 @@ function versionsIn(env: Record<string, string | undefined>): Record<string, str
     "const e = await getEngine('native', { threads: 1 }); console.log(JSON.stringify(e.versions()));";
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: root,
-    env: { ...process.env, OPENBLAS_CORETYPE: undefined, SGMC_BLAS_CORE: undefined, ...env },
+    env: { ...process.env, OPENBLAS_CORETYPE: undefined, SGMC_BLAS_CORE: undefined, SGMC_OPENBLAS_CORETYPE_ENV: undefined, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -61,6 +66,9 @@ test('blas core: the addon loads the kernels chosen before it', { skip }, () => 
   const named = versionsIn({ OPENBLAS_CORETYPE: 'Haswell', SGMC_BLAS_CORE: 'Sandybridge' });
   assert.equal(named.openblasCore, 'Sandybridge');
   assert.equal(named.openblasCoreChoice, 'Sandybridge (configured)');
+  // inherited from a parent that overrode the pinned Haswell: 'env' means the environment's own setting
+  const restored = versionsIn({ OPENBLAS_CORETYPE: 'Sandybridge', SGMC_OPENBLAS_CORETYPE_ENV: 'Haswell', SGMC_BLAS_CORE: 'env' });
+  assert.equal(restored.openblasCore, 'Haswell');
   const auto = versionsIn({ OPENBLAS_CORETYPE: 'Haswell', SGMC_BLAS_CORE: 'auto' });
   const want = chooseBlasCore('auto', { OPENBLAS_CORETYPE: 'Haswell' }, () => spawnSync('cat', ['/proc/cpuinfo'], { encoding: 'utf8' }).stdout);
   assert.equal(auto.openblasCore, want.core);
