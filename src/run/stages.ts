@@ -24,6 +24,7 @@ import type { TaskRecord } from './record.ts';
 import type { FetchReport } from '../datasets/fetch.ts';
 import { writeJsonAtomic } from '../core/atomic.ts';
 import { setBlasCorePreference } from '../engine/blas-core.ts';
+import { engineProvenance } from '../engine/registry.ts';
 
 export interface StageContext {
   config: Config;
@@ -233,7 +234,8 @@ export function isComplete(t: TaskSpec): boolean {
 export async function runStage(ctx: StageContext): Promise<RunSummary> {
   const c = ctx.config;
   const tasks = await planRun(ctx);
-  await writeVersions(c.outdir, ctx.engine);
+  // the stage's own engine, with its library versions (OpenBLAS version, core, threads; tfjs backend)
+  await writeVersions(c.outdir, ctx.engine ? engineProvenance(ctx.engine) : undefined);
   const pending = c.resume ? tasks.filter((t) => !isComplete(t)) : tasks;
   const skipped = tasks.length - pending.length;
   const trace = new Trace(join(infoDir(c.outdir), 'trace.tsv'));

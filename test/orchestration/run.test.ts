@@ -42,6 +42,9 @@ test('local run: valid records, predictions, pipeline_info; resume by content ke
   assert.deepEqual(listFiles(info), ['checksums.json', 'config.json', 'trace.tsv', 'versions.json']);
   assert.equal(JSON.parse(readFileSync(join(info, 'config.json'), 'utf8')).outdir, out);
   assert.match(JSON.parse(readFileSync(join(info, 'versions.json'), 'utf8')).node, /^v\d+/);
+  const engineInfo = JSON.parse(readFileSync(join(info, 'versions.json'), 'utf8')).engine;
+  assert.equal(engineInfo.name, 'js');
+  assert.match(engineInfo.versions.mlMatrix, /^\d+\.\d+/);
   assert.equal(Object.keys(JSON.parse(readFileSync(join(info, 'checksums.json'), 'utf8')).nr).length, 3);
   const trace = readTrace(out);
   assert.equal(trace.length, 4);
