@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { mat, type Mat } from '../core/matrix.ts';
-import type { Eigen, EngineOptions, MatmulOptions, RandomizedSvdOptions, Svd, Tensor } from './types.ts';
+import type { Eigen, EighOptions, EngineOptions, MatmulOptions, RandomizedSvdOptions, Svd, Tensor } from './types.ts';
 import { HostEngine, HostTensor, productShape, sameShape, type Buf } from './host.ts';
 import { checkMatrix, checkSolve, checkSymmetric, pairCount } from './decomp-checks.ts';
 import { randomizedSvd, type RsvdKernels } from './rsvd.ts';
@@ -251,12 +251,12 @@ export class NativeEngine extends HostEngine {
     }
   }
 
-  eigh(a: Mat, k?: number): Eigen {
-    checkSymmetric(a, 'eigh');
+  eigh(a: Mat, k?: number, opts?: EighOptions): Eigen {
+    if (!opts?.consume) checkSymmetric(a, 'eigh');
     const n = a.rows;
     const kk = pairCount(k, n, 'eigh');
     if (kk === 0) return { values: new Float64Array(0), vectors: mat(n, 0) };
-    const A = a.data.slice();
+    const A = opts?.consume && kk === n ? a.data : a.data.slice();
     const w = new Float64Array(n);
     if (kk === n) {
       this.lapack([n], () => this.blas.syevd(n, A, w));
@@ -267,8 +267,8 @@ export class NativeEngine extends HostEngine {
     return { values: w.slice(0, kk), vectors: { rows: n, cols: kk, data: z } };
   }
 
-  eighSingle(a: Mat): Eigen {
-    checkSymmetric(a, 'eighSingle');
+  eighSingle(a: Mat, opts?: EighOptions): Eigen {
+    if (!opts?.consume) checkSymmetric(a, 'eighSingle');
     const n = a.rows;
     if (n === 0) return { values: new Float64Array(0), vectors: mat(0, 0) };
     const A = Float32Array.from(a.data);

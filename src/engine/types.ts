@@ -27,6 +27,15 @@ export interface MatmulOptions {
 }
 
 /** Symmetric eigendecomposition: eigenvalues ascending, eigenvectors as the columns of `vectors` (n x k). */
+/** Options of `Engine.eigh` for internal hot loops. */
+export interface EighOptions {
+  /**
+   * The caller hands the matrix over: it vouches that it is exactly symmetric and finite (not checked), and the
+   * engine may overwrite its buffer (native returns the eigenvectors in it). Engines without the fast path ignore it.
+   */
+  consume?: boolean;
+}
+
 export interface Eigen {
   values: Float64Array;
   vectors: Mat;
@@ -88,7 +97,7 @@ export interface Engine extends EngineInfo {
 
   // --- decompositions on host matrices, float64 ---
   /** eigenpairs of a symmetric matrix; with k, only the k smallest */
-  eigh(a: Mat, k?: number): Eigen;
+  eigh(a: Mat, k?: number, opts?: EighOptions): Eigen;
   /** SVD; with k, only the k largest singular triplets */
   svd(a: Mat, k?: number): Svd;
   /** X with A X = B for symmetric positive definite A */
@@ -105,7 +114,7 @@ export interface Engine extends EngineInfo {
    * at n = 445), returned in float64. Accuracy ~1e-7 relative to ||A||: for callers whose own tolerance is far
    * coarser (MGRNNM's singular-value thresholding under a float32 engine). Only the native engine has it.
    */
-  eighSingle?(a: Mat): Eigen;
+  eighSingle?(a: Mat, opts?: EighOptions): Eigen;
   /** library versions and configuration, for provenance records */
   versions?(): Record<string, string>;
 }

@@ -113,3 +113,21 @@ test('native: eighSingle (ssyevd) agrees with eigh to float32 accuracy and rejec
   const bad = { rows: 2, cols: 2, data: Float64Array.from([1, 2, 3, 1]) };
   assert.throws(() => e.eighSingle!(bad), /not symmetric/);
 });
+
+test('native: eigh with consume skips the copy and the checks, same eigenpairs bit for bit', { skip }, async () => {
+  const e = await getEngine('native', { dtype: 'float64' });
+  const a = randMat(40, 55, 11);
+  const g = ref.matmul(a, a, false, true);
+  for (let i = 0; i < 40; i++) for (let j = 0; j < i; j++) g.data[i * 40 + j] = g.data[j * 40 + i];
+  const plain = e.eigh(g);
+  const handed = { rows: 40, cols: 40, data: g.data.slice() };
+  const fast = e.eigh(handed, undefined, { consume: true });
+  assert.deepEqual(fast.values, plain.values);
+  assert.deepEqual(fast.vectors.data, plain.vectors.data);
+  assert.equal(fast.vectors.data, handed.data, 'the eigenvectors come back in the handed-over buffer');
+  assert.deepEqual(g.data, ref.matmul(a, a, false, true).data.map((v, q) => (q % 40 < Math.floor(q / 40) ? g.data[q] : v)), 'without consume the input is untouched');
+  // without consume an asymmetric matrix is refused; with it the caller vouches for symmetry (no check is made)
+  const bad = { rows: 2, cols: 2, data: Float64Array.from([1, 2, 3, 1]) };
+  assert.throws(() => e.eigh(bad), /not symmetric/);
+  assert.doesNotThrow(() => e.eigh({ rows: 2, cols: 2, data: Float64Array.from([1, 2, 3, 1]) }, undefined, { consume: true }));
+});

@@ -197,6 +197,18 @@ test('MGRNNM X-step: with a step below 1/L its sub-objective never increases fro
   }
 });
 
+test('MGRNNM X-step: a non-finite iterate stops with a clear error before any thresholding', async () => {
+  const engine = await getEngine('js');
+  const p = randomProblem(engine, 16);
+  const pr = { Y: p.Y, W: p.W, Ld: lap(p, 'rows'), Lt: lap(p, 'cols'), lambda: 0.2, mu1: 0.1, mu2: 0.1, nu1: 0.05, nu2: 0.05 };
+  const start = mat(p.Y.rows, p.Y.cols);
+  start.data[5] = Number.POSITIVE_INFINITY;
+  assert.throws(
+    () => mgrnnmXStep(engine, pr, p.Y, p.Y, { innerIterations: 5, tol: 0, alpha: 1.1, svt: 'gram' }, 0, start),
+    /mgrnnm: the X-step diverged at inner iteration 0 \(non-finite objective\)/,
+  );
+});
+
 test('smoother rejects an asymmetric Laplacian with the field named', async () => {
   const engine = await getEngine('js');
   assert.throws(() => smoother(engine, mat(2, 2, [1, -0.5, -0.2, 1]), 0.1, 0.1, 'drug'), /not symmetric.*|symmetrize/);

@@ -162,7 +162,13 @@ export function mgrnnmXStep(
   };
   // the starting point is taken as given (not clamped); from X = 0 the published code's first reference value is
   // the residual alone (its l1 term is 0)
-  let fCur = pass(X.data, false);
+  // the thresholding trusts its own Gram matrix to be finite (Engine.eigh `consume`): a non-finite start or a
+  // diverging step stops here instead
+  const finite = (f: number): number => {
+    if (!Number.isFinite(f)) throw new Error(`mgrnnm: the X-step diverged at inner iteration ${inner} (non-finite objective)`);
+    return f;
+  };
+  let fCur = finite(pass(X.data, false));
   for (let it = 0; it < o.innerIterations; it++) {
     inner++;
     const fPrev = fCur;
@@ -170,7 +176,7 @@ export function mgrnnmXStep(
     svdCalls += r.calls;
     rank = r.rank;
     X = r.X;
-    fCur = pass(X.data, true);
+    fCur = finite(pass(X.data, true));
     if (Math.abs(fCur - fPrev) / Math.abs(fCur + fPrev) < o.tol) break;
   }
   return { X, inner, rank, svdCalls };

@@ -72,7 +72,9 @@ function svtGram(engine: Engine, B: Mat, tau: number): SvtResult {
   // a Gram product from syrk is exactly symmetric already (then this changes nothing); other engines' may differ in rounding
   symmetrizeInPlace(G);
   // a float32 engine's products are float32 already: its eigensolve may be too (about 2x faster)
-  const { values, vectors } = engine.dtype === 'float32' && engine.eighSingle ? engine.eighSingle(G) : engine.eigh(G);
+  // G is ours, symmetrised above and finite (B is): the engine may skip its checks and work in its buffer
+  const own = { consume: true };
+  const { values, vectors } = engine.dtype === 'float32' && engine.eighSingle ? engine.eighSingle(G, own) : engine.eigh(G, undefined, own);
   // eigenvalues ascending: the kept ones are at the end
   let rank = 0;
   while (rank < n && Math.sqrt(Math.max(0, values[n - 1 - rank])) > tau) rank++;
