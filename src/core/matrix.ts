@@ -12,12 +12,10 @@ export function mat(rows: number, cols: number, data?: ArrayLike<number>): Mat {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new RangeError(`bad matrix shape ${rows} x ${cols}`);
   }
-  const d = new Float64Array(rows * cols);
-  if (data) {
-    if (data.length !== rows * cols) throw new RangeError(`data length ${data.length} != ${rows} x ${cols}`);
-    d.set(data);
-  }
-  return { rows, cols, data: d };
+  if (!data) return { rows, cols, data: new Float64Array(rows * cols) };
+  if (data.length !== rows * cols) throw new RangeError(`data length ${data.length} != ${rows} x ${cols}`);
+  // the copy constructor skips the zero fill (about 2x faster for the large copies engines download)
+  return { rows, cols, data: new Float64Array(data) };
 }
 
 export const zeros = (rows: number, cols: number): Mat => mat(rows, cols);
