@@ -26,7 +26,6 @@ export interface MatmulOptions {
   transB?: boolean;
 }
 
-/** Symmetric eigendecomposition: eigenvalues ascending, eigenvectors as the columns of `vectors` (n x k). */
 /** Options of `Engine.eigh` for internal hot loops. */
 export interface EighOptions {
   /**
@@ -36,6 +35,7 @@ export interface EighOptions {
   consume?: boolean;
 }
 
+/** Symmetric eigendecomposition: eigenvalues ascending, eigenvectors as the columns of `vectors` (n x k). */
 export interface Eigen {
   values: Float64Array;
   vectors: Mat;
