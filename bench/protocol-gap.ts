@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/core/atomic.ts';
 import { readRecordsIn } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
-import { compareDatasets, compareMethods, sampleStd, summarize } from '../src/report/aggregate.ts';
+import { compareDatasets, compareMethods, summarize } from '../src/report/aggregate.ts';
 import { holm, wilcoxonSignedRank } from '../src/report/wilcoxon.ts';
 import { f4 } from './table6-target.ts';
 
@@ -72,18 +72,19 @@ export function protocolGap(published: TaskRecord[], leakFree: TaskRecord[]): { 
         .filter((p): p is readonly [TaskRecord, TaskRecord] => p[1] !== undefined && Number.isFinite(p[0].metrics[metric]) && Number.isFinite(p[1].metrics[metric]));
       if (pairs.length === 0) continue;
       const pick = (r: TaskRecord): number | undefined => r.metrics[metric];
+      // mean and std (NaN below 2 repetitions) over the repetition means of the paired folds
       const side = (rs: TaskRecord[]): { mean: number; std: number } => {
-        const s = summarize(rs, pick)!;
-        return { mean: s.mean, std: s.n > 1 ? s.std : sampleStd([]) };
+        const { mean, std } = summarize(rs, pick)!;
+        return { mean, std };
       };
-      const x = pairs.map(([, r]) => r.metrics[metric]!);
-      const y = pairs.map(([r]) => r.metrics[metric]!);
+      const lf = pairs.map(([, r]) => r.metrics[metric]!);
+      const pub = pairs.map(([r]) => r.metrics[metric]!);
       rows.push({
         method, dataset, setting, metric, folds: pairs.length,
         published: side(pairs.map(([r]) => r)),
         leakFree: side(pairs.map(([, r]) => r)),
-        meanDiff: x.reduce((s, v, i) => s + v - y[i], 0) / x.length,
-        p: wilcoxonSignedRank(x, y).p,
+        meanDiff: lf.reduce((s, v, i) => s + v - pub[i], 0) / lf.length,
+        p: wilcoxonSignedRank(lf, pub).p,
         pHolm: NaN,
       });
     }
