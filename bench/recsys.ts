@@ -12,7 +12,7 @@
  *   node --import tsx bench/recsys.ts report                 bench/results/recsys.md from bench/results/recsys.json
  *
  * Data: `--mirror` default ../shared/datasets/recsys (env RECSYS_MIRROR), cache in a temp dir. Engine: the
- * default (`DTI_ENGINE` overrides). Every run records the engine, the machine load and wall time.
+ * default (`DTI_ENGINE` overrides; `RECSYS_DTYPE=float32` for single precision). Every run records the engine, the machine load and wall time.
  */
 import { existsSync, readFileSync, readdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -40,6 +40,8 @@ const JSON_PATH = `${RESULTS}recsys.json`;
 const MD_PATH = `${RESULTS}recsys.md`;
 const mirror = process.env.RECSYS_MIRROR ?? resolve(new URL('.', import.meta.url).pathname, '../../shared/datasets/recsys');
 const cacheDir = process.env.DTI_CACHE ?? mkdtempSync(join(tmpdir(), 'recsys-bench-'));
+/** RECSYS_DTYPE=float32 runs the SGMC-family fits in single precision (the default engine's dtype otherwise) */
+const engineOptions = process.env.RECSYS_DTYPE === 'float32' || process.env.RECSYS_DTYPE === 'float64' ? { dtype: process.env.RECSYS_DTYPE } as const : {};
 
 interface Row {
   section: 'baseline' | 'run' | 'cost';
@@ -115,7 +117,7 @@ async function baselines(): Promise<void> {
 
 async function runOne(name: string, method: string, overrides: Record<string, unknown>, label: string, costOnly = false): Promise<void> {
   const d = await load(name);
-  const engine = await getEngine();
+  const engine = await getEngine(undefined, engineOptions);
   const base = table5Params(name, method as Table5Method, d);
   if (!base) throw new Error(`Table 5 has no ${method} setting for ${name}`);
   const params = { ...base, ...overrides };
@@ -163,7 +165,7 @@ async function costMl1m(method: string, iterations: number): Promise<void> {
     rowAdjacency: gaussianKnnGraph(feats(rows, 23), { k: 10, sigma: 1 }), colAdjacency: gaussianKnnGraph(feats(cols, 18), { k: 10, sigma: 1 }),
     checksums: {}, notes: [],
   };
-  const engine = await getEngine();
+  const engine = await getEngine(undefined, engineOptions);
   const params = { ...table5Params('ml-1m', method as Table5Method, d)!, stopping: 'fixed', iterations };
   const t0 = performance.now();
   const out = await getMethod(method).fit(ratingFitInput(d, { engine, seed: 1 }), params);
