@@ -126,7 +126,8 @@ async function runOne(name: string, method: string, overrides: Record<string, un
   let calls = 0;
   const probe = (X: Mat) => {
     const rmse = testRmse(d, X);
-    console.error(`probe ${calls++}: test RMSE ${rmse.toPrecision(5)} at ${((performance.now() - tp) / 1000).toFixed(1)} s`);
+    const train = testRmse({ ...d, test: d.train }, X);
+    console.error(`probe ${calls++}: test RMSE ${rmse.toPrecision(5)}, train ${train.toPrecision(5)} at ${((performance.now() - tp) / 1000).toFixed(1)} s`);
     return { rmse };
   };
   const input = { ...ratingFitInput(d, { engine, seed: 1, cacheDir: join(cacheDir, 'eig') }), probe };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mat, type Mat } from '../../src/core/matrix.ts';
+import { eye, mat, type Mat } from '../../src/core/matrix.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { JsEngine } from '../../src/engine/js.ts';
 import type { Engine, Tensor } from '../../src/engine/types.ts';
@@ -8,6 +8,7 @@ import { SpectralModel, type SpectralSpec } from '../../src/methods/sgmc/spectra
 import { VertexModel, type VertexSpec } from '../../src/methods/sgmc/vertex.ts';
 import type { FactorModel } from '../../src/methods/sgmc/model.ts';
 import { Optimizer } from '../../src/methods/sgmc/optim.ts';
+import { effectiveInnerWidth, filterWidths, mergeFilterBank } from '../../src/methods/sgmc/widths.ts';
 
 const e = new JsEngine({ dtype: 'float64' });
 
@@ -272,4 +273,52 @@ test('memory is flat: no tensor leaks over many iterations (spectral, sgmc-z, ve
       assert.equal(live(), before, `${label}/${kind}: tensors left after dispose`);
     }
   }
+});
+
+test('inner widths beyond max(p, q) are inert: the computed width gives the same iterates (sgmc and sgmc-z)', () => {
+  const rng = new Rng(31);
+  const r = orthoBasis(5, 5, rng);
+  const c = orthoBasis(7, 7, rng);
+  const M = randMat(5, 7, rng);
+  const S = mask(5, 7, rng, 0.6);
+  const run = (pi: number, qi: number, cInit: 'eye' | 'zero', filters?: { p: number[]; q: number[] }, kind: 'gd' | 'nesterov-restart' = 'gd'): Float64Array => {
+    // a filter bank sums 16 data terms: a smaller step keeps it stable
+    const C = cInit === 'eye' ? eye(pi, qi, 0.8) : mat(pi, qi);
+    const model = new SpectralModel(e, {
+      batch: 1, phi: r.vecs, psi: c.vecs, lambdaR: r.vals, lambdaC: c.vals, M: [M], S: [S],
+      muR: 0.03, muC: 0.02, rhoR: 0.05, rhoC: 0.04,
+      init: { P: eye(5, pi, 0.8), C, Q: eye(7, qi, 0.8) }, train: { P: true, C: true, Q: true }, ...(filters ? { filters } : {}),
+    });
+    const opt = new Optimizer(e, { kind, lr: filters ? 0.001 : 0.01, beta: 0.9 });
+    for (let it = 0; it < 150; it++) opt.step(model, it % 10 === 0);
+    const x = model.predict()[0].data;
+    assert.ok(x.every(Number.isFinite) && x.some((v) => Math.abs(v) > 0.1), 'a trained, finite X');
+    model.dispose();
+    return x;
+  };
+  const maxDiff = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, k) => Math.max(s, Math.abs(v - b[k])), 0);
+  assert.equal(effectiveInnerWidth(12, 5, 7), 7);
+  assert.equal(effectiveInnerWidth(6, 5, 7), 6);
+  for (const cInit of ['eye', 'zero'] as const) {
+    for (const kind of ['gd', 'nesterov-restart'] as const) {
+      const wide = run(12, 10, cInit, undefined, kind);
+      const computed = run(7, 7, cInit, undefined, kind);
+      assert.ok(maxDiff(wide, computed) < 1e-10, `${cInit} ${kind}: width 12/10 vs 7/7 differ by ${maxDiff(wide, computed)}`);
+    }
+  }
+  // a width below max(p, q) is not inert: the comparison can fail
+  assert.ok(maxDiff(run(7, 7, 'eye'), run(6, 7, 'eye')) > 1e-3);
+  // SGMC-Z: the bank as asked (bands up to 12 / 10) on the wide model equals the clamped, merged bank at 7 / 7
+  const bank = { p: filterWidths(12, 4), q: filterWidths(10, 3) };
+  assert.deepEqual(bank.p, [1, 5, 9, 12]);
+  assert.deepEqual(mergeFilterBank(bank, 7, 7), [
+    { p: 1, q: 1, weight: 1 }, { p: 1, q: 4, weight: 1 }, { p: 1, q: 7, weight: 2 },
+    { p: 5, q: 1, weight: 1 }, { p: 5, q: 4, weight: 1 }, { p: 5, q: 7, weight: 2 },
+    { p: 7, q: 1, weight: 2 }, { p: 7, q: 4, weight: 2 }, { p: 7, q: 7, weight: 4 },
+  ]);
+  const zWide = run(12, 10, 'eye', bank);
+  const zComputed = run(7, 7, 'eye', bank);
+  assert.ok(maxDiff(zWide, zComputed) < 1e-10, `sgmc-z: ${maxDiff(zWide, zComputed)}`);
+  // merging is not dropping: the bank without its duplicates trains differently
+  assert.ok(maxDiff(zComputed, run(7, 7, 'eye', { p: [1, 5, 7], q: [1, 4, 7] })) > 1e-4);
 });

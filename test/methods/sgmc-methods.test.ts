@@ -175,3 +175,22 @@ test('every available engine gives the js reference scores (batched, with transp
     }
   }
 });
+
+test('inner widths beyond both bases are computed at max(p, q) and reported as asked (sgmc, sgmc-z, dmf)', async () => {
+  const engine = await getEngine('js');
+  const s = bandLimited(engine, 20, 16, 3, 0.4, 3);
+  const base = { graph: GIVEN_GRAPH, p: 8, q: 12, muR: 1e-3, muC: 1e-3, lr: 0.002, lrScale: 'none' as const, stopping: 'fixed' as const, iterations: 40 };
+  const wide = await sgmcMethod.fit(syntheticInput(engine, s), { ...base, pInner: 30, qInner: 25 });
+  const same = await sgmcMethod.fit(syntheticInput(engine, s), { ...base, pInner: 12, qInner: 12 });
+  assert.equal(wide.info?.pInner, 30);
+  assert.equal(wide.info?.qInner, 25);
+  assert.equal(wide.info?.pInnerComputed, 12);
+  assert.equal(wide.info?.qInnerComputed, 12);
+  assert.equal(wide.info?.gflopPerIteration, same.info?.gflopPerIteration);
+  for (let k = 0; k < wide.scores.data.length; k++) assert.ok(Math.abs(wide.scores.data[k] - same.scores.data[k]) < 1e-12);
+  const z = await sgmcZMethod.fit(syntheticInput(engine, s), { ...base, lr: 2e-4, pInner: 30, qInner: 20, pSkip: 10, qSkip: 5 });
+  assert.equal(z.info?.filterPairs, 4 * 5); // as asked: bands 1, 11, 21, 30 x 1, 6, 11, 16, 20
+  assert.equal(z.info?.filterPairsComputed, 3 * 4); // clamped to 12 and merged: {1, 11, 12} x {1, 6, 11, 12}
+  const dmf = await dmfMethod.fit(syntheticInput(engine, s), { lr: 1e-3, pInner: 50, qInner: 50, stopping: 'fixed', iterations: 5 });
+  assert.equal(dmf.info?.pInnerComputed, 20); // identity bases: max(m, n)
+});

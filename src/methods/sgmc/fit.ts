@@ -15,6 +15,7 @@ import type { FactorModel } from './model.ts';
 import type { RecipeParams, SgmcParams } from './params.ts';
 import { SpectralModel } from './spectral.ts';
 import { VertexModel } from './vertex.ts';
+import { effectiveInnerWidth, filterWidths, mergeFilterBank } from './widths.ts';
 
 /**
  * `FitInput` with its optional test-cell probe (`FitInput.probe`): the method reports the best value over its
@@ -147,8 +148,11 @@ export async function fitSpectralBatch(
   const cols = p.colBasis === 'graph' ? await basisFor(inputs, 'cols', colSpec, p.q, shared) : null;
   const pp = rows ? rows[0].vectors.cols : m;
   const qq = cols ? cols[0].vectors.cols : n;
-  const pi = p.pInner ?? pp;
-  const qi = p.qInner ?? qq;
+  // widths beyond max(p, q) are inert (widths.ts): compute at the exactly equivalent width, report both
+  const piAsked = p.pInner ?? pp;
+  const qiAsked = p.qInner ?? qq;
+  const pi = effectiveInnerWidth(piAsked, pp, qq);
+  const qi = effectiveInnerWidth(qiAsked, pp, qq);
   const s = 10 ** -p.alpha;
   const { S, hooks } = prepare(inputs, p, false);
   let C = eye(pi, qi, s);
@@ -168,13 +172,8 @@ export async function fitSpectralBatch(
   const pick = <T>(xs: T[] | null, f: (x: T) => unknown): any => (xs ? (xs.length === 1 ? f(xs[0]) : xs.map(f)) : null);
   let filters: { p: number[]; q: number[] } | undefined;
   if (variant === 'sgmc-z') {
-    const widths = (max: number, skip: number): number[] => {
-      const w: number[] = [];
-      for (let k = 1; k <= max; k += skip) w.push(k);
-      if (w[w.length - 1] !== max) w.push(max);
-      return w;
-    };
-    filters = { p: widths(pi, p.pSkip), q: widths(qi, p.qSkip) };
+    // the bank as asked (bands up to the asked widths); the model clamps them to the computed ones
+    filters = { p: filterWidths(piAsked, p.pSkip), q: filterWidths(qiAsked, p.qSkip) };
   }
   const model = new SpectralModel(engine, {
     batch: inputs.length,
@@ -196,7 +195,7 @@ export async function fitSpectralBatch(
     const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
     const lr = p.lrScale === 'spectral' ? Float64Array.from(inputs, (x, b) => p.lr / Math.max(1e-12, spectralNorm(x.Y, S[b])) ** (4 / 3)) : p.lr;
     const r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery, minIterations: p.minIterations, armDrop: p.armDrop, patience: p.patience }, hooks, progress, svTraceOf(inputs));
-    return outputs(inputs, r, model, { ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: pi, qInner: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1 }, false);
+    return outputs(inputs, r, model, { ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: piAsked, qInner: qiAsked, pInnerComputed: pi, qInnerComputed: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1, filterPairsComputed: filters ? mergeFilterBank(filters, pi, qi).length : 1 }, false);
   } finally {
     model.dispose();
   }

@@ -12,6 +12,7 @@ import { mat, type Mat } from '../../core/matrix.ts';
 import type { Engine, Tensor } from '../../engine/types.ts';
 import type { FactorModel, Gradients } from './model.ts';
 import { Ops, Scope } from './ops.ts';
+import { mergeFilterBank } from './widths.ts';
 
 export interface SpectralSpec {
   /** number of folds trained together (1 = plain 2-D tensors) */
@@ -33,7 +34,8 @@ export interface SpectralSpec {
   /** initial factors (shared by all batch items): P p x p', C p' x q', Q q x q' */
   init: { P: Mat; C: Mat; Q: Mat };
   train: { P: boolean; C: boolean; Q: boolean };
-  /** SGMC-Z filter bank: the pass-band widths over the inner dimensions (eq. 20-22); absent = plain SGMC */
+  /** SGMC-Z filter bank: the pass-band widths over the inner dimensions (eq. 20-22), clamped to the inner widths
+   *  (equal pairs after clamping are merged into one weighted term); absent = plain SGMC */
   filters?: { p: number[]; q: number[] };
 }
 
@@ -62,7 +64,7 @@ export class SpectralModel implements FactorModel {
   private readonly lamQ: Tensor | null;
   private readonly offP: Tensor | null;
   private readonly offQ: Tensor | null;
-  private readonly filters: { f: Float64Array; g: Float64Array }[] | null;
+  private readonly filters: { f: Float64Array; g: Float64Array; w: number }[] | null;
   private readonly rhoR: number;
   private readonly rhoC: number;
   /** narrow inner widths: go through A = Phi P and B = Psi Q instead of forming Phi^T R Psi (same gradients) */
@@ -127,8 +129,9 @@ export class SpectralModel implements FactorModel {
     this.lamQ = spec.rhoC !== 0 && lc ? ops.uploadMany(lc.map((l) => lamMat(l, q, qi))) : null;
     this.offP = this.lamP ? ops.uploadShared(offMask(pi), B) : null;
     this.offQ = this.lamQ ? ops.uploadShared(offMask(qi), B) : null;
+    // bands wider than the inner widths equal the full band: equal pairs are one term with a weight
     this.filters = spec.filters
-      ? spec.filters.p.flatMap((fp) => spec.filters!.q.map((gq) => ({ f: indicator(pi, fp), g: indicator(qi, gq) })))
+      ? mergeFilterBank(spec.filters, pi, qi).map((b) => ({ f: indicator(pi, b.p), g: indicator(qi, b.q), w: b.weight }))
       : null;
     this.factors = [ops.uploadShared(P, B), ops.uploadShared(C, B), ops.uploadShared(Q, B)];
     this.trainable = [spec.train.P, spec.train.C, spec.train.Q];
@@ -240,8 +243,8 @@ export class SpectralModel implements FactorModel {
         const PCF = sc.track(e.matmul(P, CF));
         const Yf = sc.track(ops.mm(PCF, Q, false, true));
         const R = this.residual(Yf, sc);
-        if (withLoss) loss += e.sumSquares(R);
-        const G = sc.track(e.scale(this.toSpectral(R, sc), 2));
+        if (withLoss) loss += filt.w * e.sumSquares(R);
+        const G = sc.track(e.scale(this.toSpectral(R, sc), 2 * filt.w));
         term(G, CF, PCF, filt);
         sc.free(P, C, Q, PC, Y, DY);
       }
