@@ -54,6 +54,8 @@ interface Row {
   optimisticIteration?: number;
   iterations?: number;
   stoppedBy?: string;
+  /** the update whose scores give `rmse` (validation-best: the best validation point; else = iterations) */
+  scoresAt?: number;
   secondsPerIteration?: number;
   gflopPerIteration?: number;
   seconds: number;
@@ -141,7 +143,7 @@ async function runOne(name: string, method: string, overrides: Record<string, un
     rmse: testRmse(d, out.scores),
     optimisticRmse: info.optimistic_rmse as number | undefined,
     optimisticIteration: info.optimistic_iteration as number | undefined,
-    iterations: info.iterations as number, stoppedBy: String(info.stoppedBy),
+    iterations: info.iterations as number, stoppedBy: String(info.stoppedBy), scoresAt: info.scoresAt as number | undefined,
     secondsPerIteration: (info.msPerIteration as number) / 1000,
     gflopPerIteration: info.gflopPerIteration as number,
     seconds, engine: `${engine.name} ${engine.dtype} (${engine.backend})`, load: loadavg()[0], when: new Date().toISOString(),
@@ -237,7 +239,7 @@ function report(s: Store): string {
     L.push('| dataset | method | setting | RMSE | published | optimistic (iteration) | iterations (stop) | s/iteration | total | engine | load |', '|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of runs) {
       const pub = PUBLISHED_RMSE[r.dataset]?.[r.method as Table5Method];
-      L.push(`| ${r.dataset} | ${r.method} | ${r.label} | ${f4(r.rmse)} | ${f4(pub)} | ${f4(r.optimisticRmse)} (${r.optimisticIteration ?? '–'}) | ${r.iterations} (${r.stoppedBy}) | ${fs_(r.secondsPerIteration)} | ${hours(r.seconds)} | ${r.engine} | ${r.load.toFixed(1)} |`);
+      L.push(`| ${r.dataset} | ${r.method} | ${r.label} | ${f4(r.rmse)} | ${f4(pub)} | ${f4(r.optimisticRmse)} (${r.optimisticIteration ?? '–'}) | ${r.iterations} (${r.stoppedBy}${r.scoresAt !== undefined && r.scoresAt !== r.iterations ? `; scores at ${r.scoresAt}` : ''}) | ${fs_(r.secondsPerIteration)} | ${hours(r.seconds)} | ${r.engine} | ${r.load.toFixed(1)} |`);
     }
     L.push('');
   }

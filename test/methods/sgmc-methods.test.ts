@@ -194,3 +194,14 @@ test('inner widths beyond both bases are computed at max(p, q) and reported as a
   const dmf = await dmfMethod.fit(syntheticInput(engine, s), { lr: 1e-3, pInner: 50, qInner: 50, stopping: 'fixed', iterations: 5 });
   assert.equal(dmf.info?.pInnerComputed, 20); // identity bases: max(m, n)
 });
+
+test("stopping 'validation-best' through the method: the scores of the best validation point, which is reported", async () => {
+  const engine = await getEngine('js');
+  const s = bandLimited(engine, 20, 16, 3, 0.4, 3);
+  const out = await sgmcMethod.fit(syntheticInput(engine, s), { graph: GIVEN_GRAPH, lr: 0.003, lrScale: 'none', stopping: 'validation-best', patience: 5, iterations: 3000, evalEvery: 10 });
+  const at = out.info?.scoresAt as number;
+  assert.ok(at > 0 && at <= (out.info?.iterations as number));
+  assert.ok(out.info?.stoppedBy === 'no-improvement' || out.info?.stoppedBy === 'iterations');
+  if (out.info?.stoppedBy === 'no-improvement') assert.equal(out.info?.iterations, at + 50);
+  assert.ok(Number.isFinite(out.info?.validationRmse as number));
+});

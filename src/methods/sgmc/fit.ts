@@ -54,7 +54,7 @@ function prepare(inputs: readonly FitInput[], st: { stopping: string; validation
     const Y = transposed ? transpose(x.Y) : x.Y;
     const h: BatchItemHooks = {};
     let s = W;
-    if (st.stopping === 'validation') {
+    if (st.stopping !== 'fixed') {
       const cells: number[] = [];
       for (let k = 0; k < W.data.length; k++) if (W.data[k] !== 0) cells.push(k);
       const { validation } = validationSplit(Int32Array.from(cells), st.validationFraction, x.seed);
@@ -81,6 +81,7 @@ function outputs(inputs: readonly FitInput[], r: LoopResult, model: FactorModel,
       ...extra,
       iterations: r.iterations[b],
       stoppedBy: r.stoppedBy[b],
+      scoresAt: r.scoresAt[b],
       batch: inputs.length,
       seconds: r.seconds,
       msPerIteration: ran > 0 ? (1000 * r.seconds) / ran : 0,

@@ -11,7 +11,12 @@ import type { TestProbe } from '../types.ts';
 import { Optimizer, type OptimizerSpec } from './optim.ts';
 
 export interface StopSpec {
-  mode: 'fixed' | 'validation';
+  /**
+   * 'fixed': `iterations` updates; 'validation': the paper's tolerance rule (below); 'validation-best': classic
+   * early stopping, the scores of the best validation RMSE, stop after `patience` evaluations without a new best
+   * (`minIterations` applies; `tol` and `armDrop` do not)
+   */
+  mode: 'fixed' | 'validation' | 'validation-best';
   /** fixed: number of updates; validation: the cap */
   iterations: number;
   /** validation: stop when |rmse_k - rmse_(k-1)| < tol between evaluations */
@@ -85,6 +90,9 @@ export interface LoopResult {
   X: Mat[];
   iterations: number[];
   stoppedBy: string[];
+  /** the update count whose scores X holds (= iterations except under 'validation-best') */
+  scoresAt: number[];
+  /** validation RMSE of the returned scores */
   validationRmse: number[];
   /** best probe values per item: key 'iteration' plus the probe's keys */
   optimistic: (Record<string, number> | null)[];
@@ -126,7 +134,8 @@ export function runLoop(
   const t0 = performance.now();
   const B = hooks.length;
   if (!Number.isInteger(stop.iterations) || stop.iterations < 0) throw new RangeError(`bad iteration count ${stop.iterations}`);
-  const validating = stop.mode === 'validation';
+  const validating = stop.mode !== 'fixed';
+  const keepBest = stop.mode === 'validation-best';
   if (validating && hooks.some((h) => !h.validation)) throw new Error('validation stopping needs validation cells');
   const probing = hooks.some((h) => h.probe);
   const every = Math.max(1, Math.floor(stop.evalEvery));
@@ -136,6 +145,12 @@ export function runLoop(
   const stoppedBy = Array(B).fill('iterations');
   const valRmse = Array(B).fill(NaN);
   const rules = hooks.map(() => new ToleranceRule(stop.tol, stop));
+  // validation-best: the best iterate so far and the evaluations since it
+  const bestX: (Mat | null)[] = Array(B).fill(null);
+  const bestAt = Array(B).fill(0);
+  const bestVal = Array(B).fill(Infinity);
+  const sinceBest = Array(B).fill(0);
+  const patience = Math.max(1, Math.floor(stop.patience ?? 1));
   const best: (Record<string, number> | null)[] = Array(B).fill(null);
   const lossTrace: number[][] = [];
   const svEvery = svTrace ? Math.max(1, Math.floor(svTrace.every)) : 0;
@@ -149,6 +164,10 @@ export function runLoop(
       sv[b].push(Array.from(engine.svd(X, k).s.slice(0, k)));
     }
   };
+  const diverged = (b: number | null, it: number): never => {
+    const what = b === null ? 'non-finite loss' : `non-finite scores for batch item ${b}`;
+    throw new RangeError(`SGMC diverged (${what} after ${it} updates): lower the learning rate (lr ${opt.lr})`);
+  };
   const evaluate = (it: number, Xs: Mat[]): void => {
     for (let b = 0; b < B; b++) {
       if (final[b]) continue;
@@ -160,6 +179,21 @@ export function runLoop(
       }
       if (validating) {
         const v = validationRmse(Xs[b], h.validation!);
+        if (!Number.isFinite(v)) diverged(b, it);
+        if (keepBest) {
+          if (v < bestVal[b]) {
+            bestVal[b] = v;
+            bestX[b] = Xs[b];
+            bestAt[b] = it;
+            sinceBest[b] = 0;
+          } else sinceBest[b]++;
+          if (sinceBest[b] >= patience && it >= (stop.minIterations ?? 0)) {
+            final[b] = bestX[b];
+            iterations[b] = it;
+            stoppedBy[b] = 'no-improvement';
+          }
+          continue;
+        }
         valRmse[b] = v;
         if (rules[b].update(it, v)) {
           final[b] = Xs[b];
@@ -183,7 +217,11 @@ export function runLoop(
       const Xs = validating || probing || svNow ? model.predict() : null;
       if (svNow) traceSv(it, Xs!);
       if (!evalNow) continue;
-      if (loss !== undefined) lossTrace.push([it - 1, loss]);
+      if (loss !== undefined) {
+        // a non-finite loss is divergence: say so now, not after the remaining updates
+        if (!Number.isFinite(loss)) diverged(null, it);
+        lossTrace.push([it - 1, loss]);
+      }
       if (validating || probing) {
         evaluate(it, Xs!);
         if (final.every(Boolean)) break;
@@ -192,23 +230,21 @@ export function runLoop(
     }
     if (final.some((x) => !x)) {
       const Xs = model.predict();
-      for (let b = 0; b < B; b++) if (!final[b]) final[b] = Xs[b];
+      for (let b = 0; b < B; b++) if (!final[b]) final[b] = keepBest && bestX[b] ? bestX[b] : Xs[b];
     }
   } finally {
     optimizer.dispose();
   }
+  const scoresAt = keepBest ? bestAt : iterations;
   for (const [b, X] of (final as Mat[]).entries()) {
-    for (let k = 0; k < X.data.length; k++) {
-      if (!Number.isFinite(X.data[k])) {
-        throw new RangeError(`SGMC diverged (non-finite scores for batch item ${b} after ${iterations[b]} updates): lower the learning rate (lr ${opt.lr})`);
-      }
-    }
+    for (let k = 0; k < X.data.length; k++) if (!Number.isFinite(X.data[k])) diverged(b, scoresAt[b]);
   }
   return {
     X: final as Mat[],
     iterations,
     stoppedBy,
-    validationRmse: valRmse,
+    scoresAt,
+    validationRmse: keepBest ? bestVal : valRmse,
     optimistic: best,
     lossTrace,
     singularValues: sv,

@@ -9,8 +9,12 @@ import type { GraphSpec } from '../../graphs/types.ts';
 import type { OptimizerKind } from './optim.ts';
 
 export interface StoppingParams {
-  /** 'fixed': run `iterations` updates; 'validation': the paper's 95/5 split, stop on |delta RMSE| < tol */
-  stopping: 'fixed' | 'validation';
+  /**
+   * 'fixed': run `iterations` updates; 'validation': the paper's 95/5 split, stop on |delta RMSE| < tol;
+   * 'validation-best': the same split, classic early stopping: return the scores of the best validation RMSE and
+   * stop after `patience` evaluations without a new best
+   */
+  stopping: 'fixed' | 'validation' | 'validation-best';
   iterations: number;
   tol: number;
   validationFraction: number;
@@ -78,7 +82,10 @@ const graphSpecSchema = (def: GraphSpec | null) => ({
 export const DTI_GRAPH: GraphSpec = { symmetrize: true, combineProfiles: true, knn: 5, laplacian: 'normalized' };
 
 const stoppingProps = (iterations: number) => ({
-  stopping: { enum: ['fixed', 'validation'], default: 'fixed', description: "'validation' = paper's 95/5 split with tolerance" },
+  stopping: {
+    enum: ['fixed', 'validation', 'validation-best'], default: 'fixed',
+    description: "'validation' = paper's 95/5 split with tolerance; 'validation-best' = the same split, scores of the best validation RMSE, stop after `patience` evaluations without a new best",
+  },
   iterations: { type: 'integer', minimum: 0, default: iterations, description: 'updates (fixed) or the cap (validation)' },
   tol: { type: 'number', minimum: 0, default: 1e-6, description: 'validation RMSE change that stops the run' },
   validationFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.05 },
@@ -88,7 +95,10 @@ const stoppingProps = (iterations: number) => ({
     type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0,
     description: 'validation: the tolerance rule is armed once the validation RMSE is below (1 - armDrop) x its starting value (0 = at once, the paper)',
   },
-  patience: { type: 'integer', minimum: 1, default: 1, description: 'validation: consecutive armed evaluations with |delta RMSE| < tol that stop the run (1 = the paper)' },
+  patience: {
+    type: 'integer', minimum: 1, default: 1,
+    description: "validation: consecutive armed evaluations with |delta RMSE| < tol that stop the run (1 = the paper); validation-best: evaluations without a new best validation RMSE that stop it",
+  },
 });
 
 /** the tolerance-rule guards; `pickSchema` keeps them wherever 'stopping' is kept */
