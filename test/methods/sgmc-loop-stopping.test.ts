@@ -38,7 +38,11 @@ const hooks = [{ validation: { cells: Int32Array.from([0, 3]), truth: new Float6
 const spec = { mode: 'validation-best' as const, iterations: 5000, tol: 1e-6, evalEvery: 10 };
 
 test("validation-best returns the best validation point's scores and stops after `patience` evaluations without a new best", () => {
-  const r = runLoop(e, new Scripted(uShape), { kind: 'gd', lr: 1 }, { ...spec, patience: 20 }, hooks);
+  const seen: number[][] = [];
+  const r = runLoop(e, new Scripted(uShape), { kind: 'gd', lr: 1 }, { ...spec, patience: 20 }, hooks, (_, info) => seen.push([info!.iteration, info!.validationRmse]));
+  // progress reports each evaluation's validation RMSE (so a cut-off run still shows where its best was)
+  assert.deepEqual(seen[29], [300, 1]);
+  assert.equal(seen[39][1], uShape(400));
   assert.equal(r.scoresAt[0], 300);
   assert.equal(r.iterations[0], 500, '20 evaluations (200 updates) past the best');
   assert.equal(r.stoppedBy[0], 'no-improvement');

@@ -144,6 +144,8 @@ export function runLoop(
   const iterations = Array(B).fill(stop.iterations);
   const stoppedBy = Array(B).fill('iterations');
   const valRmse = Array(B).fill(NaN);
+  /** validation RMSE at the latest evaluation (progress reports it for a batch of one) */
+  const current = Array(B).fill(NaN);
   const rules = hooks.map(() => new ToleranceRule(stop.tol, stop));
   // validation-best: the best iterate so far and the evaluations since it
   const bestX: (Mat | null)[] = Array(B).fill(null);
@@ -180,6 +182,7 @@ export function runLoop(
       if (validating) {
         const v = validationRmse(Xs[b], h.validation!);
         if (!Number.isFinite(v)) diverged(b, it);
+        current[b] = v;
         if (keepBest) {
           if (v < bestVal[b]) {
             bestVal[b] = v;
@@ -226,7 +229,9 @@ export function runLoop(
         evaluate(it, Xs!);
         if (final.every(Boolean)) break;
       }
-      onProgress?.(it / stop.iterations, loss !== undefined ? { loss, iteration: it } : { iteration: it });
+      const info: Record<string, number> = loss !== undefined ? { loss, iteration: it } : { iteration: it };
+      if (validating && B === 1) info.validationRmse = current[0];
+      onProgress?.(it / stop.iterations, info);
     }
     if (final.some((x) => !x)) {
       const Xs = model.predict();
