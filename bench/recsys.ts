@@ -141,7 +141,21 @@ async function runOne(name: string, method: string, overrides: Record<string, un
   const input = { ...ratingFitInput(d, { engine, seed: 1, cacheDir: join(cacheDir, 'eig') }), probe, onProgress };
   // the basis (eigendecomposition) is computed once, outside the timed iterations
   const t0 = performance.now();
-  const out = await getMethod(method).fit(input, params);
+  let out;
+  try {
+    out = await getMethod(method).fit(input, params);
+  } catch (err) {
+    // a diverged setting is a result too: record where it diverged, then fail as before
+    const m = /SGMC diverged \(.* after (\d+) updates\)/.exec(String((err as Error).message));
+    if (m) {
+      const seconds = (performance.now() - t0) / 1000;
+      await save([{
+        section: costOnly ? 'cost' : 'run', dataset: name, method, label, params, iterations: Number(m[1]), stoppedBy: 'diverged',
+        secondsPerIteration: seconds / Number(m[1]), seconds, engine: `${engine.name} ${engine.dtype} (${engine.backend})`, load: loadavg()[0], when: new Date().toISOString(),
+      }]);
+    }
+    throw err;
+  }
   const seconds = (performance.now() - t0) / 1000;
   const info = out.info ?? {};
   const row: Row = {
