@@ -234,6 +234,8 @@ async function importCli(outdir: string, note: string): Promise<void> {
   await save(rows);
 }
 
+/** a table cell: pipes escaped so a label cannot split a Markdown row */
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
 const f4 = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : x < 0.01 ? x.toExponential(2) : x.toFixed(4));
 const fs_ = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(4));
 const hours = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`);
@@ -260,7 +262,7 @@ function report(s: Store): string {
     L.push('| dataset | method | setting | RMSE | validation RMSE | published | optimistic (iteration) | iterations (stop) | s/iteration | total | engine | load |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of runs) {
       const pub = PUBLISHED_RMSE[r.dataset]?.[r.method as Table5Method];
-      L.push(`| ${r.dataset} | ${r.method} | ${r.label} | ${f4(r.rmse)} | ${f4(r.validationRmse)} | ${f4(pub)} | ${f4(r.optimisticRmse)} (${r.optimisticIteration ?? '–'}) | ${r.iterations} (${r.stoppedBy}${r.scoresAt !== undefined && r.scoresAt !== r.iterations ? `; scores at ${r.scoresAt}` : ''}) | ${fs_(r.secondsPerIteration)} | ${hours(r.seconds)} | ${r.engine} | ${r.load.toFixed(1)} |`);
+      L.push(`| ${r.dataset} | ${r.method} | ${cell(r.label)} | ${f4(r.rmse)} | ${f4(r.validationRmse)} | ${f4(pub)} | ${f4(r.optimisticRmse)} (${r.optimisticIteration ?? '–'}) | ${r.iterations} (${r.stoppedBy}${r.scoresAt !== undefined && r.scoresAt !== r.iterations ? `; scores at ${r.scoresAt}` : ''}) | ${fs_(r.secondsPerIteration)} | ${hours(r.seconds)} | ${r.engine} | ${r.load.toFixed(1)} |`);
     }
     L.push('');
   }
@@ -270,7 +272,7 @@ function report(s: Store): string {
     L.push('| dataset | method | setting | GFLOP/iteration | s/iteration (measured) | 10^4 iterations | 10^5 iterations | engine | load |', '|---|---|---|---|---|---|---|---|---|');
     for (const r of cost) {
       const spi = r.secondsPerIteration ?? NaN;
-      L.push(`| ${r.dataset} | ${r.method} | ${r.label} | ${fs_(r.gflopPerIteration)} | ${fs_(spi)} | ${hours(spi * 1e4)} | ${hours(spi * 1e5)} | ${r.engine} | ${r.load.toFixed(1)} |`);
+      L.push(`| ${r.dataset} | ${r.method} | ${cell(r.label)} | ${fs_(r.gflopPerIteration)} | ${fs_(spi)} | ${hours(spi * 1e4)} | ${hours(spi * 1e5)} | ${r.engine} | ${r.load.toFixed(1)} |`);
     }
     L.push('');
   }
