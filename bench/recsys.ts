@@ -29,6 +29,7 @@ import type { RatingDataset } from '../src/datasets/types.ts';
 import { getEngine } from '../src/engine/registry.ts';
 import { getMethod } from '../src/methods/registry.ts';
 import { ratingFitInput, testRmse } from '../src/datasets/recsys/fit-input.ts';
+import { DivergedError } from '../src/methods/sgmc/loop.ts';
 import { table5Params, PUBLISHED_RMSE, type Table5Method } from '../src/datasets/recsys/table5.ts';
 import { RECSYS_DATASETS } from '../src/datasets/recsys/index.ts';
 import { gaussianKnnGraph } from '../src/datasets/recsys/knn.ts';
@@ -141,25 +142,24 @@ async function runOne(name: string, method: string, overrides: Record<string, un
   const input = { ...ratingFitInput(d, { engine, seed: 1, cacheDir: join(cacheDir, 'eig') }), probe, onProgress };
   // the basis (eigendecomposition) is computed once, outside the timed iterations
   const t0 = performance.now();
+  const rowOf = (seconds: number, fields: Partial<Row>): Row => ({
+    section: costOnly ? 'cost' : 'run', dataset: name, method, label, params, ...fields,
+    seconds, engine: `${engine.name} ${engine.dtype} (${engine.backend})`, load: loadavg()[0], when: new Date().toISOString(),
+  });
   let out;
   try {
     out = await getMethod(method).fit(input, params);
   } catch (err) {
     // a diverged setting is a result too: record where it diverged, then fail as before
-    const m = /SGMC diverged \(.* after (\d+) updates\)/.exec(String((err as Error).message));
-    if (m) {
+    if (err instanceof DivergedError) {
       const seconds = (performance.now() - t0) / 1000;
-      await save([{
-        section: costOnly ? 'cost' : 'run', dataset: name, method, label, params, iterations: Number(m[1]), stoppedBy: 'diverged',
-        secondsPerIteration: seconds / Number(m[1]), seconds, engine: `${engine.name} ${engine.dtype} (${engine.backend})`, load: loadavg()[0], when: new Date().toISOString(),
-      }]);
+      await save([rowOf(seconds, { iterations: err.updates, stoppedBy: 'diverged', secondsPerIteration: seconds / err.updates })]);
     }
     throw err;
   }
   const seconds = (performance.now() - t0) / 1000;
   const info = out.info ?? {};
-  const row: Row = {
-    section: costOnly ? 'cost' : 'run', dataset: name, method, label, params,
+  const row = rowOf(seconds, {
     rmse: testRmse(d, out.scores),
     optimisticRmse: info.optimistic_rmse as number | undefined,
     optimisticIteration: info.optimistic_iteration as number | undefined,
@@ -167,8 +167,7 @@ async function runOne(name: string, method: string, overrides: Record<string, un
     validationRmse: info.validationRmse as number | undefined,
     secondsPerIteration: (info.msPerIteration as number) / 1000,
     gflopPerIteration: info.gflopPerIteration as number,
-    seconds, engine: `${engine.name} ${engine.dtype} (${engine.backend})`, load: loadavg()[0], when: new Date().toISOString(),
-  };
+  });
   console.log(JSON.stringify(row));
   await save([row]);
 }

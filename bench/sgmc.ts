@@ -21,7 +21,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/core/atomic.ts';
 import { eye, mat, transpose, type Mat } from '../src/core/matrix.ts';
 import { VertexModel } from '../src/methods/sgmc/vertex.ts';
-import { runLoop } from '../src/methods/sgmc/loop.ts';
+import { DivergedError, runLoop } from '../src/methods/sgmc/loop.ts';
 import type { OptimizerKind } from '../src/methods/sgmc/optim.ts';
 import { Rng } from '../src/core/rng.ts';
 import { getEngine, engineNames } from '../src/engine/registry.ts';
@@ -340,7 +340,7 @@ async function paths(dsName: string, folds: number[], profiles: ProfileMode, con
     try {
       res = runLoop(engine, model, { kind: kind as OptimizerKind, lr: Number(lr), beta: Number(beta ?? 0.9) }, { mode: 'fixed', iterations: Number(updates), tol: 0, evalEvery: Number(updates) }, inputs.map(() => ({})));
     } catch (err) {
-      if (!runs.length || !/diverged/.test((err as Error).message)) throw err;
+      if (!runs.length || !(err instanceof DivergedError)) throw err;
       // a step above the stability bound: recorded as such
       const row: PathRow = { dataset: dsName, profiles, folds, reference: configs[0], config: `${cfg} (diverged)`, flowTime: (Number(lr) * Number(updates)) / (1 - beta0), seconds: (performance.now() - t0) / 1000, aupr: NaN, auc: NaN, meanDeltaAupr: NaN, maxAbsDeltaAupr: NaN, relScoreDiff: NaN, maxAbsScoreDiff: NaN };
       console.log(JSON.stringify(row));

@@ -4,7 +4,7 @@ import { mat, type Mat } from '../../src/core/matrix.ts';
 import { JsEngine } from '../../src/engine/js.ts';
 import type { Tensor } from '../../src/engine/types.ts';
 import type { FactorModel, Gradients } from '../../src/methods/sgmc/model.ts';
-import { runLoop } from '../../src/methods/sgmc/loop.ts';
+import { DivergedError, runLoop } from '../../src/methods/sgmc/loop.ts';
 
 const e = new JsEngine({ dtype: 'float64' });
 
@@ -65,4 +65,5 @@ test('divergence is reported at the evaluation where it shows, not after the rem
   const blowUp = (t: number): number => (t < 35 ? 1 : NaN);
   assert.throws(() => runLoop(e, new Scripted(blowUp), { kind: 'gd', lr: 0.5 }, { ...spec, mode: 'fixed', iterations: 100000 }, [{}], () => {}), /non-finite loss after 40 updates\).*lr 0.5/);
   assert.throws(() => runLoop(e, new Scripted(blowUp), { kind: 'gd', lr: 0.5 }, { ...spec, iterations: 100000, patience: 100 }, hooks), /non-finite loss after 40 updates/);
+  assert.throws(() => runLoop(e, new Scripted(blowUp), { kind: 'gd', lr: 0.5 }, { ...spec, mode: 'fixed', iterations: 100000 }, [{}], () => {}), (err: unknown) => err instanceof DivergedError && err instanceof RangeError && err.updates === 40);
 });

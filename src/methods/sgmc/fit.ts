@@ -15,7 +15,7 @@ import type { FactorModel } from './model.ts';
 import type { RecipeParams, SgmcParams } from './params.ts';
 import { SpectralModel } from './spectral.ts';
 import { VertexModel } from './vertex.ts';
-import { effectiveInnerWidth, filterWidths, mergeFilterBank } from './widths.ts';
+import { effectiveInnerWidth, filterWidths } from './widths.ts';
 
 /**
  * `FitInput` with its optional test-cell probe (`FitInput.probe`): the method reports the best value over its
@@ -196,7 +196,7 @@ export async function fitSpectralBatch(
     const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
     const lr = p.lrScale === 'spectral' ? Float64Array.from(inputs, (x, b) => p.lr / Math.max(1e-12, spectralNorm(x.Y, S[b])) ** (4 / 3)) : p.lr;
     const r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery, minIterations: p.minIterations, armDrop: p.armDrop, patience: p.patience }, hooks, progress, svTraceOf(inputs));
-    return outputs(inputs, r, model, { ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: piAsked, qInner: qiAsked, pInnerComputed: pi, qInnerComputed: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1, filterPairsComputed: filters ? mergeFilterBank(filters, pi, qi).length : 1 }, false);
+    return outputs(inputs, r, model, { ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: piAsked, qInner: qiAsked, pInnerComputed: pi, qInnerComputed: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1, filterPairsComputed: model.dataTerms }, false);
   } finally {
     model.dispose();
   }

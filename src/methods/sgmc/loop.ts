@@ -36,6 +36,13 @@ export interface StopSpec {
   patience?: number;
 }
 
+/** A run whose loss or scores became non-finite; `updates` = the update count where it showed. */
+export class DivergedError extends RangeError {
+  constructor(readonly updates: number, what: string, lr: number | Float64Array) {
+    super(`SGMC diverged (${what} after ${updates} updates): lower the learning rate (lr ${lr})`);
+  }
+}
+
 /** Tolerance-rule state of one batch item: feed validation RMSEs in order; `true` = stop now. */
 export class ToleranceRule {
   private prev = NaN;
@@ -143,9 +150,8 @@ export function runLoop(
   const final: (Mat | null)[] = Array(B).fill(null);
   const iterations = Array(B).fill(stop.iterations);
   const stoppedBy = Array(B).fill('iterations');
+  /** validation RMSE at each item's latest evaluation (progress reports it for a batch of one) */
   const valRmse = Array(B).fill(NaN);
-  /** validation RMSE at the latest evaluation (progress reports it for a batch of one) */
-  const current = Array(B).fill(NaN);
   const rules = hooks.map(() => new ToleranceRule(stop.tol, stop));
   // validation-best: the best iterate so far and the evaluations since it
   const bestX: (Mat | null)[] = Array(B).fill(null);
@@ -167,8 +173,7 @@ export function runLoop(
     }
   };
   const diverged = (b: number | null, it: number): never => {
-    const what = b === null ? 'non-finite loss' : `non-finite scores for batch item ${b}`;
-    throw new RangeError(`SGMC diverged (${what} after ${it} updates): lower the learning rate (lr ${opt.lr})`);
+    throw new DivergedError(it, b === null ? 'non-finite loss' : `non-finite scores for batch item ${b}`, opt.lr);
   };
   const evaluate = (it: number, Xs: Mat[]): void => {
     for (let b = 0; b < B; b++) {
@@ -182,7 +187,7 @@ export function runLoop(
       if (validating) {
         const v = validationRmse(Xs[b], h.validation!);
         if (!Number.isFinite(v)) diverged(b, it);
-        current[b] = v;
+        valRmse[b] = v;
         if (keepBest) {
           if (v < bestVal[b]) {
             bestVal[b] = v;
@@ -197,7 +202,6 @@ export function runLoop(
           }
           continue;
         }
-        valRmse[b] = v;
         if (rules[b].update(it, v)) {
           final[b] = Xs[b];
           iterations[b] = it;
@@ -230,7 +234,7 @@ export function runLoop(
         if (final.every(Boolean)) break;
       }
       const info: Record<string, number> = loss !== undefined ? { loss, iteration: it } : { iteration: it };
-      if (validating && B === 1) info.validationRmse = current[0];
+      if (validating && B === 1) info.validationRmse = valRmse[0];
       onProgress?.(it / stop.iterations, info);
     }
     if (final.some((x) => !x)) {

@@ -52,6 +52,8 @@ export class SpectralModel implements FactorModel {
   readonly trainable: boolean[];
   factors: Tensor[];
   readonly flopsPerIteration: number;
+  /** data terms computed per step: the SGMC-Z band pairs after clamping and merging (1 for plain SGMC) */
+  readonly dataTerms: number;
   private readonly ops: Ops;
   private readonly phi: Tensor | null;
   private readonly phiT: Tensor | null;
@@ -133,6 +135,7 @@ export class SpectralModel implements FactorModel {
     this.filters = spec.filters
       ? mergeFilterBank(spec.filters, pi, qi).map((b) => ({ f: indicator(pi, b.p), g: indicator(qi, b.q), w: b.weight }))
       : null;
+    this.dataTerms = this.filters?.length ?? 1;
     this.factors = [ops.uploadShared(P, B), ops.uploadShared(C, B), ops.uploadShared(Q, B)];
     this.trainable = [spec.train.P, spec.train.C, spec.train.Q];
     // multiply-adds per gradient evaluation, times 2 for flops
@@ -141,7 +144,7 @@ export class SpectralModel implements FactorModel {
     const factoredCost =
       m * p * pi + n * q * qi + m * pi * qi + m * qi * n + m * n * qi + p * m * qi + n * m * pi + q * n * pi + q * p * pi + p * pi * qi + p * qi * q + p * q * qi * 2 + p * pi * qi + q * pi * qi;
     this.factored = !this.filters && !!phis && !!psis && factoredCost < perTerm;
-    this.flopsPerIteration = 2 * B * (this.factored ? factoredCost : (this.filters?.length ?? 1) * perTerm + (this.filters && this.dir ? perTerm : 0));
+    this.flopsPerIteration = 2 * B * (this.factored ? factoredCost : this.dataTerms * perTerm + (this.filters && this.dir ? perTerm : 0));
   }
 
   setFactors(fs: Tensor[]): void {

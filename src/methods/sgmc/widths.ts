@@ -33,7 +33,7 @@ export function effectiveInnerWidth(inner: number, p: number, q: number): number
 export function mergeFilterBank(bank: { p: readonly number[]; q: readonly number[] }, pInner: number, qInner: number): { p: number; q: number; weight: number }[] {
   const count = (ws: readonly number[], max: number): Map<number, number> => {
     const c = new Map<number, number>();
-    for (const w of ws) c.set(Math.min(w, max), (c.get(Math.min(w, max)) ?? 0) + 1);
+    for (const w of ws.map((x) => Math.min(x, max))) c.set(w, (c.get(w) ?? 0) + 1);
     return c;
   };
   const cp = count(bank.p, pInner);
