@@ -4,7 +4,7 @@
 import { registerMethod } from './registry.ts';
 import { table5Preset } from '../datasets/recsys/table5.ts';
 import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
-import { pickSchema, resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
+import { pickSchema, resolveParams, spectralSchema, STOPPING_GUARD_KEYS, type SgmcParams } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
 const KEYS = [
@@ -18,7 +18,7 @@ export const fmSchema = pickSchema(
   KEYS,
 );
 
-export type FmParams = Pick<SgmcParams, (typeof KEYS)[number]>;
+export type FmParams = Pick<SgmcParams, (typeof KEYS)[number] | (typeof STOPPING_GUARD_KEYS)[number]>;
 
 const fmToSgmc = (f: FmParams): SgmcParams => ({ ...f, pInner: null, qInner: null, rhoR: 0, rhoC: 0, train: { P: false, C: true, Q: false }, pSkip: 1, qSkip: 1 });
 

@@ -67,3 +67,16 @@ test('divergence is reported at the evaluation where it shows, not after the rem
   assert.throws(() => runLoop(e, new Scripted(blowUp), { kind: 'gd', lr: 0.5 }, { ...spec, iterations: 100000, patience: 100 }, hooks), /non-finite loss after 40 updates/);
   assert.throws(() => runLoop(e, new Scripted(blowUp), { kind: 'gd', lr: 0.5 }, { ...spec, mode: 'fixed', iterations: 100000 }, [{}], () => {}), (err: unknown) => err instanceof DivergedError && err instanceof RangeError && err.updates === 40);
 });
+
+test('fixed mode with captureAt takes each item at its own update count and ends when all are taken', () => {
+  const line = (t: number): number => 10 + t;
+  const model = new Scripted(line);
+  const r = runLoop(e, model, { kind: 'gd', lr: 1 }, { mode: 'fixed', iterations: 100, tol: 0, evalEvery: 10, captureAt: [37] }, [{}]);
+  assert.equal(r.X[0].data[0], line(37));
+  assert.equal(r.iterations[0], 37);
+  assert.equal(model.t, 37, 'no updates after the last capture');
+  const start = runLoop(e, new Scripted(line), { kind: 'gd', lr: 1 }, { mode: 'fixed', iterations: 100, tol: 0, evalEvery: 10, captureAt: [0] }, [{}]);
+  assert.equal(start.X[0].data[0], line(0));
+  assert.throws(() => runLoop(e, new Scripted(line), { kind: 'gd', lr: 1 }, { mode: 'fixed', iterations: 10, tol: 0, evalEvery: 1, captureAt: [11] }, [{}]), /captureAt/);
+  assert.throws(() => runLoop(e, new Scripted(line), { kind: 'gd', lr: 1 }, { mode: 'fixed', iterations: 10, tol: 0, evalEvery: 1, captureAt: [1, 2] }, [{}]), /captureAt/);
+});

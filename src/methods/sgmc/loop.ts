@@ -34,6 +34,11 @@ export interface StopSpec {
   minIterations?: number;
   armDrop?: number;
   patience?: number;
+  /**
+   * fixed mode: item b's scores are taken after `captureAt[b]` updates (0 = the start) and the run ends once every
+   * item has its scores (the refit after early stopping trains a batch whose items stopped at different counts)
+   */
+  captureAt?: readonly number[];
 }
 
 /** A run whose loss or scores became non-finite; `updates` = the update count where it showed. */
@@ -145,6 +150,10 @@ export function runLoop(
   const keepBest = stop.mode === 'validation-best';
   if (validating && hooks.some((h) => !h.validation)) throw new Error('validation stopping needs validation cells');
   const probing = hooks.some((h) => h.probe);
+  const capture = stop.mode === 'fixed' && stop.captureAt ? stop.captureAt : null;
+  if (capture && (capture.length !== B || capture.some((c) => !Number.isInteger(c) || c < 0 || c > stop.iterations))) {
+    throw new RangeError(`captureAt must give each of the ${B} items an update count in 0..${stop.iterations}`);
+  }
   const every = Math.max(1, Math.floor(stop.evalEvery));
   const optimizer = new Optimizer(engine, opt);
   const final: (Mat | null)[] = Array(B).fill(null);
@@ -174,6 +183,18 @@ export function runLoop(
   };
   const diverged = (b: number | null, it: number): never => {
     throw new DivergedError(it, b === null ? 'non-finite loss' : `non-finite scores for batch item ${b}`, opt.lr);
+  };
+  /** fixed mode with captureAt: take the scores of the items whose count is `it` (predicting if `Xs` is null) */
+  const captured = (it: number, Xs: Mat[] | null): Mat[] | null => {
+    if (!capture || !capture.some((c, b) => c === it && !final[b])) return Xs;
+    const X = Xs ?? model.predict();
+    for (let b = 0; b < B; b++) {
+      if (capture[b] === it && !final[b]) {
+        final[b] = X[b];
+        iterations[b] = it;
+      }
+    }
+    return X;
   };
   const evaluate = (it: number, Xs: Mat[]): void => {
     for (let b = 0; b < B; b++) {
@@ -215,13 +236,14 @@ export function runLoop(
       const X0 = model.predict();
       if (validating || probing) evaluate(0, X0);
       if (svEvery) traceSv(0, X0);
-    }
-    for (let it = 1; it <= stop.iterations; it++) {
+      captured(0, X0);
+    } else captured(0, null);
+    for (let it = 1; it <= stop.iterations && !(capture && final.every(Boolean)); it++) {
       const evalNow = it % every === 0 || it === stop.iterations;
       const svNow = svEvery > 0 && (it % svEvery === 0 || it === stop.iterations);
       const loss = optimizer.step(model, evalNow && (validating || probing || !!onProgress));
+      const Xs = captured(it, (evalNow && (validating || probing)) || svNow ? model.predict() : null);
       if (!evalNow && !svNow) continue;
-      const Xs = validating || probing || svNow ? model.predict() : null;
       if (svNow) traceSv(it, Xs!);
       if (!evalNow) continue;
       if (loss !== undefined) {

@@ -23,6 +23,11 @@ export interface StoppingParams {
   minIterations?: number;
   armDrop?: number;
   patience?: number;
+  /**
+   * after a validation stop, retrain from the start on every training cell (validation cells back in) for the
+   * selected update count, with the step scaled by (cells trained on) / (all training cells)
+   */
+  refit?: boolean;
 }
 
 export interface OptimParams {
@@ -99,10 +104,14 @@ const stoppingProps = (iterations: number) => ({
     type: 'integer', minimum: 1, default: 1,
     description: "validation: consecutive armed evaluations with |delta RMSE| < tol that stop the run (1 = the paper); validation-best: evaluations without a new best validation RMSE that stop it",
   },
+  refit: {
+    type: 'boolean', default: false,
+    description: "after a validation stop ('validation' / 'validation-best'): retrain from the start on all training cells (validation cells back in) for the selected update count, step scaled by (cells trained on) / (all training cells)",
+  },
 });
 
-/** the tolerance-rule guards; `pickSchema` keeps them wherever 'stopping' is kept */
-export const STOPPING_GUARD_KEYS = ['minIterations', 'armDrop', 'patience'] as const;
+/** the stopping rule's companions; `pickSchema` keeps them wherever 'stopping' is kept */
+export const STOPPING_GUARD_KEYS = ['minIterations', 'armDrop', 'patience', 'refit'] as const;
 
 const optimProps = (lr: number, lrScale: 'none' | 'spectral' = 'none') => ({
   optimizer: {
