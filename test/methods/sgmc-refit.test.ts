@@ -23,6 +23,9 @@ test('refit retrains each fold on all its training cells for its selected count 
   const outs = await sgmcMethod.fitBatch(inputs, { ...PARAMS, stopping: 'validation-best', patience: 5, refit: true });
   const observed = Int32Array.from(Array.from(s.mask.data.keys()).filter((k) => s.mask.data[k] !== 0));
   assert.deepEqual(outs.map((o) => o.info?.scoresAt), [60, 0, 3000]);
+  // the time per update counts the refit's updates too
+  const ran = Math.max(...outs.map((o) => o.info?.iterations as number)) + 3000;
+  for (const o of outs) assert.ok(Math.abs(((o.info?.msPerIteration as number) * ran) / 1000 - (o.info?.seconds as number)) < 1e-9);
   for (const [b, out] of outs.entries()) {
     const at = out.info?.scoresAt as number;
     assert.equal(out.info?.refit, 1);

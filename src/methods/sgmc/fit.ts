@@ -74,8 +74,14 @@ function prepare(inputs: readonly FitInput[], st: { stopping: string; validation
   return { S, hooks };
 }
 
-function outputs(inputs: readonly FitInput[], r: LoopResult, model: FactorModel, extra: Record<string, number | string>, transposed: boolean): FitOutput[] {
-  const ran = Math.max(...r.iterations);
+function outputs(
+  inputs: readonly FitInput[],
+  r: LoopResult,
+  model: FactorModel,
+  extra: Record<string, number | string>,
+  transposed: boolean,
+  ran = Math.max(...r.iterations), // updates behind r.seconds
+): FitOutput[] {
   return inputs.map((_, b) => {
     const info: Record<string, number | string> = {
       ...extra,
@@ -246,7 +252,7 @@ function refitOnAll(
       (f, info) => progress(f, { ...info, refit: 1 }),
     );
     const both: LoopResult = { ...first, X: r.X, seconds: first.seconds + r.seconds };
-    return outputs(inputs, both, model, { ...extra, refit: 1, refitLr: Array.from(lrAll).join(' ') }, false);
+    return outputs(inputs, both, model, { ...extra, refit: 1, refitLr: Array.from(lrAll).join(' ') }, false, Math.max(...first.iterations) + count);
   } finally {
     model.dispose();
   }
