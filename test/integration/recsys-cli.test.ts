@@ -14,7 +14,15 @@ test('synthetic-netflix: mean, bias and sgmc (table5) through fetch -> run -> re
   const cfg = join(out, 'config.json');
   writeFileSync(
     cfg,
-    JSON.stringify({ methods: ['mean', 'bias', { name: 'sgmc', preset: 'table5', params: { stopping: 'fixed', iterations: 1500 } }] }),
+    JSON.stringify({
+      methods: [
+        'mean',
+        'bias',
+        { name: 'sgmc', preset: 'table5', params: { stopping: 'fixed', iterations: 1500 } },
+        // early stopping on the 95/5 split, then the refit on all 4,500 ratings (scaled step)
+        { name: 'sgmc', preset: 'table5', label: 'sgmc-refit', params: { stopping: 'validation-best', patience: 5, evalEvery: 100, iterations: 1500, refit: true } },
+      ],
+    }),
   );
   const r = await cli([
     'all', '-c', cfg, '--datasets', 'synthetic-netflix', '--mirror', recsysDir,
@@ -23,7 +31,7 @@ test('synthetic-netflix: mean, bias and sgmc (table5) through fetch -> run -> re
   assert.equal(r.code, 0, r.err);
   assert.match(r.out + r.err, /\[graphs\] synthetic-netflix: .*\(profiles none\)/);
   const recs = listFiles(join(out, 'records')).map((f) => JSON.parse(readFileSync(join(out, 'records', f), 'utf8')));
-  assert.equal(recs.length, 3);
+  assert.equal(recs.length, 4);
   for (const rec of recs) {
     assert.equal(rec.task.setting, 'fixed');
     assert.equal(rec.task.profiles, 'none');
@@ -31,6 +39,12 @@ test('synthetic-netflix: mean, bias and sgmc (table5) through fetch -> run -> re
     assert.equal(rec.metrics.auc, undefined);
   }
   const rmse = Object.fromEntries(recs.map((x) => [x.task.method, x.metrics.rmse]));
+  const refit = recs.find((x) => x.task.method === 'sgmc-refit');
+  assert.ok(refit, recs.map((x) => x.task.method).join(', '));
+  assert.equal(refit.info.refit, 1);
+  assert.ok(refit.info.scoresAt > 0 && refit.info.scoresAt <= 1500);
+  assert.ok(Math.abs(Number(refit.info.refitLr) - 5e-3 * (1 - 225 / 4500)) < 1e-12, 'step x 4,275 / 4,500');
+  assert.ok(rmse['sgmc-refit'] < 0.05, JSON.stringify(rmse));
   // the bias model is far better than per-user means on this set (0.255 vs 0.651 measured)
   assert.ok(rmse.bias < 0.3 && rmse.mean > 0.6, JSON.stringify(rmse));
   const table = readFileSync(join(out, 'report', 'recsys-leak-free.md'), 'utf8');
