@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../src/core/atomic.ts';
 import { readRecordsIn } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
+import { pairRuns } from '../src/report/pair-runs.ts';
 
 const [dirA, dirB, outBase, nameA = 'A', nameB = 'B'] = process.argv.slice(2);
 if (!dirA || !dirB || !outBase) {
@@ -19,12 +20,9 @@ if (!dirA || !dirB || !outBase) {
   process.exit(2);
 }
 
-const taskId = (r: TaskRecord): string => `${r.task.method}|${r.task.dataset}|${r.task.setting}|${r.task.repetition}|${r.task.fold}`;
-
-async function load(dir: string): Promise<Map<string, TaskRecord>> {
-  const out = new Map<string, TaskRecord>();
-  for (const r of await readRecordsIn(dir, undefined, { strict: true })) out.set(taskId(r), r);
-  if (out.size === 0) throw new Error(`no task records under ${join(dir, 'records')}`);
+async function load(dir: string): Promise<TaskRecord[]> {
+  const out = await readRecordsIn(dir, undefined, { strict: true });
+  if (out.length === 0) throw new Error(`no task records under ${join(dir, 'records')}`);
   return out;
 }
 
@@ -42,24 +40,11 @@ export interface CellComparison {
 
 const a = await load(dirA);
 const b = await load(dirB);
-const cells = new Map<string, { rows: [TaskRecord, TaskRecord][] }>();
-let onlyA = 0;
-for (const [id, ra] of a) {
-  const rb = b.get(id);
-  if (!rb) {
-    onlyA++;
-    continue;
-  }
-  const key = `${ra.task.method}|${ra.task.dataset}|${ra.task.setting}`;
-  const c = cells.get(key) ?? { rows: [] };
-  c.rows.push([ra, rb]);
-  cells.set(key, c);
-}
-const onlyB = [...b.keys()].filter((id) => !a.has(id)).length;
+const { cells, onlyA, onlyB } = pairRuns(a, b);
 const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 const metric = (r: TaskRecord, m: 'aupr' | 'auc'): number => r.metrics[m] ?? NaN;
 const rows: CellComparison[] = [...cells.entries()]
-  .map(([key, { rows: pairs }]) => {
+  .map(([key, pairs]) => {
     const [method, dataset, setting] = key.split('|');
     const diff = (m: 'aupr' | 'auc'): number => Math.max(...pairs.map(([x, y]) => Math.abs(metric(x, m) - metric(y, m))));
     return {
@@ -73,8 +58,7 @@ const rows: CellComparison[] = [...cells.entries()]
   })
   .sort((x, y) => `${x.method}|${x.dataset}|${x.setting}`.localeCompare(`${y.method}|${y.dataset}|${y.setting}`));
 
-const dtypes = (m: Map<string, TaskRecord>): string =>
-  [...new Set([...m.values()].map((r) => `${r.task.method}: ${r.engine.dtype}`))].sort().join(', ');
+const dtypes = (rs: TaskRecord[]): string => [...new Set(rs.map((r) => `${r.task.method}: ${r.engine.dtype}`))].sort().join(', ');
 const meta = { date: new Date().toISOString(), a: { name: nameA, dir: dirA, dtypes: dtypes(a) }, b: { name: nameB, dir: dirB, dtypes: dtypes(b) }, onlyA, onlyB };
 await writeJsonAtomic(`${outBase}.json`, { meta, rows });
 

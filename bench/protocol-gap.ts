@@ -15,6 +15,7 @@ import { readRecordsIn } from '../src/run/records.ts';
 import type { TaskRecord } from '../src/run/record.ts';
 import { compareDatasets, compareMethods, summarize } from '../src/report/aggregate.ts';
 import { holm, wilcoxonSignedRank } from '../src/report/wilcoxon.ts';
+import { pairRuns } from '../src/report/pair-runs.ts';
 import { f4 } from './table6-target.ts';
 
 export type DtiMetric = 'aupr' | 'auc';
@@ -43,33 +44,13 @@ export interface BestRow {
   leakFree: string;
 }
 
-const cellKey = (r: TaskRecord): string => `${r.task.method}|${r.task.dataset}|${r.task.setting}`;
-const foldKey = (r: TaskRecord): string => `${r.task.repetition}/${r.task.fold}`;
-
-function byCell(records: TaskRecord[]): Map<string, Map<string, TaskRecord>> {
-  const out = new Map<string, Map<string, TaskRecord>>();
-  for (const r of records) {
-    const m = out.get(cellKey(r)) ?? new Map<string, TaskRecord>();
-    if (m.has(foldKey(r))) throw new Error(`two records for ${cellKey(r)} ${foldKey(r)}: pass one run per protocol`);
-    m.set(foldKey(r), r);
-    out.set(cellKey(r), m);
-  }
-  return out;
-}
-
 /** Pure: the paired rows of every cell both runs have, and the best method per cell and metric under each run. */
 export function protocolGap(published: TaskRecord[], leakFree: TaskRecord[]): { rows: GapRow[]; best: BestRow[] } {
-  const a = byCell(published);
-  const b = byCell(leakFree);
   const rows: GapRow[] = [];
-  for (const [key, fa] of a) {
-    const fb = b.get(key);
-    if (!fb) continue;
+  for (const [key, all] of pairRuns(published, leakFree).cells) {
     const [method, dataset, setting] = key.split('|');
     for (const metric of ['aupr', 'auc'] as const) {
-      const pairs = [...fa.entries()]
-        .map(([k, r]) => [r, fb.get(k)] as const)
-        .filter((p): p is readonly [TaskRecord, TaskRecord] => p[1] !== undefined && Number.isFinite(p[0].metrics[metric]) && Number.isFinite(p[1].metrics[metric]));
+      const pairs = all.filter(([x, y]) => Number.isFinite(x.metrics[metric]) && Number.isFinite(y.metrics[metric]));
       if (pairs.length === 0) continue;
       const pick = (r: TaskRecord): number | undefined => r.metrics[metric];
       // mean and std (NaN below 2 repetitions) over the repetition means of the paired folds

@@ -48,5 +48,5 @@ test('protocol gap: paired fold differences, Wilcoxon with Holm, means over repe
 
 test('protocol gap: two records for one fold of a run are refused', () => {
   const r = rec('published', 'sgmc', 0, 0, 0.9, 0.9);
-  assert.throws(() => protocolGap([r, r], []), /two records for sgmc\|gpcr\|CVS1 0\/0/);
+  assert.throws(() => protocolGap([r, r], []), /run A has two records for sgmc\|gpcr\|CVS1\|0\/0/);
 });
