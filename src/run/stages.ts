@@ -144,7 +144,8 @@ async function engineOf(ctx: StageContext): Promise<Engine> {
 /**
  * Graphs: build each dataset's fold-independent graphs (checks the similarity matrices) and, for methods that
  * declare the graphs they use (`graphSpecs(params)`), fill the on-disk eigenbasis cache under the fold-independent
- * profile modes ('none', 'full'), so tasks only read it. Per-fold ('train') graphs are computed inside the tasks.
+ * profile modes ('none', 'full'), selection candidates' graphs included, so tasks only read it. Per-fold ('train')
+ * graphs are computed inside the tasks.
  */
 export async function graphsStage(ctx: StageContext): Promise<void> {
   const datasets = await loadDatasets(ctx);
@@ -177,8 +178,10 @@ export async function graphsStage(ctx: StageContext): Promise<void> {
         const method = ctx.deps.getMethod(m.name);
         if (!method.graphSpecs) continue;
         for (const setting of settings) {
-          const { params } = resolveParams(ctx.config, i, m, name, setting, ctx.deps);
-          for (const g of method.graphSpecs(params, { dataset: name, setting })) {
+          // the selection candidates' graphs too: under these profile modes they share the fold's provider
+          const { params, select } = resolveParams(ctx.config, i, m, name, setting, ctx.deps);
+          const uses = [params, ...(select?.candidates ?? [])].flatMap((p) => method.graphSpecs!(p, { dataset: name, setting }));
+          for (const g of uses) {
             const id = JSON.stringify([g.side, g.spec, g.k ?? null, g.use ?? 'eigenbasis']);
             if (done.has(id)) continue;
             done.add(id);

@@ -154,3 +154,22 @@ test('graphs stage fills the eigenbasis cache ahead of the run (profiles none); 
   assert.deepEqual(cacheFiles(), before);
   for (const rec of records(out)) assert.equal(rec.task.profiles, 'none');
 });
+
+test("graphs stage also caches the selection candidates' eigenbases, so the selecting tasks only read the cache", async () => {
+  const out = tmp('gaps-graphs-select');
+  const cfg = join(out, 'config.json');
+  // the candidate p = 6 asks for a row basis the method's own params (p = 8) do not
+  const sgmc = { name: 'sgmc', params: { iterations: 5, p: 8 }, select: { grid: [{ muR: 0.01 }, { p: 6 }], fraction: 0.2 } };
+  writeFileSync(cfg, JSON.stringify({ profiles: 'none', methods: [sgmc] }));
+  const g = await cli(['graphs', '-c', cfg, ...common(out)]);
+  assert.equal(g.code, 0, g.err);
+  assert.match(g.err, /3 eigenbases cached/);
+  const cacheFiles = (): string[] => (existsSync(join(out, 'graphs')) ? listFiles(join(out, 'graphs')) : []);
+  const before = cacheFiles();
+  const r = await cli(['run', '-c', cfg, ...common(out)]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(cacheFiles(), before);
+  const recs = records(out);
+  assert.ok(recs.length > 0);
+  for (const x of recs) assert.ok([0, 1].includes(x.info.select_choice) && Number.isFinite(x.info.select_1_aupr), 'both candidates were fitted and scored');
+});
