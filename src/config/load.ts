@@ -101,6 +101,8 @@ function absolutizePaths(layer: Layer): Record<string, unknown> {
   if (typeof v.outdir === 'string') v.outdir = abs(v.outdir);
   if (Array.isArray(v.datasets)) v.datasets = v.datasets.map((d) => (typeof d === 'string' && looksLikePath(d) ? abs(d) : d));
   if (Array.isArray(v.plugins)) v.plugins = v.plugins.map(abs);
+  // reuse: paths like outdir; a bare name is an earlier run's outputs/<name> (resolved against the current directory)
+  if (Array.isArray(v.reuse)) v.reuse = v.reuse.map((d) => (typeof d === 'string' && d.includes('/') ? abs(d) : d));
   if (isPlainObject(v.cv) && isPlainObject(v.cv.foldFiles)) {
     v.cv.foldFiles = Object.fromEntries(Object.entries(v.cv.foldFiles).map(([k, p]) => [k, abs(p)]));
   }
@@ -232,8 +234,9 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
   }
   if (errors.length) throw new InputErrors('invalid configuration:', errors);
   const outdir = resolve(cwd, c.outdir ?? `outputs/${c.name}`);
+  const reuse = c.reuse.map((d) => (d.includes('/') ? resolve(cwd, d) : resolve(cwd, 'outputs', d))).filter((d) => d !== outdir);
   const { $comment: _c, $schema: _s, ...rest } = c as unknown as Config & { $comment?: string; $schema?: string };
-  return { ...rest, methods, outdir };
+  return { ...rest, methods, outdir, reuse };
 }
 
 /**

@@ -64,6 +64,8 @@ export interface Config {
   };
   executor: { name: string; jobs: number | null; retries: number; slurm: SlurmOptions };
   resume: boolean;
+  /** earlier runs' outdirs (absolute) whose matching valid records are copied instead of recomputed */
+  reuse: string[];
   savePredictions: boolean;
   data: { cacheDir: string | null; mirror: string | null; offline: boolean };
   report: { aggregation: 'repetition' | 'fold'; published: boolean | null; optimistic: boolean };

@@ -17,6 +17,7 @@ import type { Progress } from './progress.ts';
 import { datasetInfo, FIXED, foldKey, planTasks, checkMethodNames, resolveParams, type DatasetInfo } from './plan.ts';
 import { foldsFileFor, graphCacheDir, recordFile, type TaskSpec } from './task.ts';
 import { readRecord } from './records.ts';
+import { completeRecordIn, reuseRecords } from './reuse.ts';
 import { Trace } from './trace.ts';
 import { infoDir, writeChecksums, writeConfigInfo, writeVersions } from './info.ts';
 import { getExecutor } from '../executors/all.ts';
@@ -227,23 +228,26 @@ export async function planRun(ctx: StageContext): Promise<TaskSpec[]> {
 }
 
 /** A task is complete when its record is valid with the same key (and its predictions exist, when asked for). */
-export function isComplete(t: TaskSpec): boolean {
-  const rec = readRecord(recordFile(t.outdir, t.id), t.key);
-  if (!rec) return false;
-  if (rec.traces !== undefined && !existsSync(join(t.outdir, rec.traces))) return false;
-  return !t.savePredictions || (rec.predictions !== undefined && existsSync(join(t.outdir, rec.predictions)));
-}
+export const isComplete = (t: TaskSpec): boolean => completeRecordIn(t.outdir, t) !== null;
 
 export async function runStage(ctx: StageContext): Promise<RunSummary> {
   const c = ctx.config;
   const tasks = await planRun(ctx);
   // the stage's own engine, with its library versions (OpenBLAS version, core, threads; tfjs backend)
   await writeVersions(c.outdir, ctx.engine ? engineProvenance(ctx.engine) : undefined);
-  const pending = c.resume ? tasks.filter((t) => !isComplete(t)) : tasks;
+  let pending = c.resume ? tasks.filter((t) => !isComplete(t)) : tasks;
+  const done = tasks.length - pending.length;
+  // the same tasks finished by earlier runs (`reuse`): copied, not recomputed
+  const reused = c.resume && c.reuse.length ? await reuseRecords(pending, c.reuse) : [];
+  if (reused.length) {
+    const copied = new Set(reused);
+    pending = pending.filter((t) => !copied.has(t));
+    ctx.progress.log(`[run] reuse: ${reused.length} task(s) copied from ${c.reuse.join(', ')}`);
+  }
   const skipped = tasks.length - pending.length;
   const trace = new Trace(join(infoDir(c.outdir), 'trace.tsv'));
   ctx.progress.start(tasks.length, skipped);
-  if (skipped) ctx.progress.log(`[run] resume: ${skipped} of ${tasks.length} task(s) already have valid records`);
+  if (done) ctx.progress.log(`[run] resume: ${done} of ${tasks.length} task(s) already have valid records`);
   const executor = getExecutor(c.executor.name);
   let result;
   try {

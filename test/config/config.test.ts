@@ -164,3 +164,15 @@ test('the resolved config is plain JSON (round-trips)', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(c)), c);
   assert.equal(JSON.parse(readFileSync(join(import.meta.dirname, '../../pipeline/profiles/default.json'), 'utf8')).name, 'default');
 });
+
+test('reuse: a bare name is an earlier run under outputs/, a path is relative to its config file, the run itself is dropped', () => {
+  const dir = tmp('config-reuse');
+  mkdirSync(join(dir, 'sub'), { recursive: true });
+  const file = join(dir, 'sub', 'c.json');
+  writeFileSync(file, JSON.stringify({ name: 'mine', reuse: ['full-published', '../runs/old', 'mine'] }));
+  const c = loadConfig({ cwd: '/tmp/x', configFile: file });
+  assert.deepEqual(c.reuse, ['/tmp/x/outputs/full-published', join(dir, 'runs/old')]);
+  assert.deepEqual(loadConfig({ cwd: '/tmp/x' }).reuse, []);
+  const errs = errorsOf(() => loadConfig({ cwd: '/tmp/x', overrides: { reuse: [''] } }));
+  assert.ok(errs.some((e) => /reuse/.test(e.message)), errs.map((e) => e.message).join('; '));
+});

@@ -173,3 +173,32 @@ test("graphs stage also caches the selection candidates' eigenbases, so the sele
   assert.ok(recs.length > 0);
   for (const x of recs) assert.ok([0, 1].includes(x.info.select_choice) && Number.isFinite(x.info.select_1_aupr), 'both candidates were fitted and scored');
 });
+
+test("reuse: an earlier run's finished tasks are copied with their predictions and traces; a changed parameter runs again", async () => {
+  const base = tmp('gaps-reuse');
+  const methods = (lambdaL: number) => [
+    { name: 'sgmc', preset: 'dti-fast', params: { iterations: 20 }, traces: { singularValues: 3, every: 10 } },
+    { name: 'grmf', params: { lambdaL } },
+  ];
+  const run = async (name: string, cfgValue: Record<string, unknown>) => {
+    const cfg = join(base, `${name}.json`);
+    writeFileSync(cfg, JSON.stringify(cfgValue));
+    const r = await cli(['run', '-c', cfg, ...common(join(base, name)), '--save-predictions']);
+    assert.equal(r.code, 0, r.err);
+    return r;
+  };
+  await run('a', { methods: methods(1) });
+  const b = await run('b', { methods: methods(1), reuse: [join(base, 'a')] });
+  assert.match(b.err, /reuse: 4 task\(s\) copied from /);
+  const files = (name: string): string[] => listFiles(join(base, name)).filter((f) => /^(records|predictions|traces)\//.test(f)).sort();
+  assert.ok(files('a').some((f) => f.startsWith('traces/')) && files('a').some((f) => f.startsWith('predictions/')));
+  assert.deepEqual(files('b'), files('a'));
+  for (const f of files('a')) assert.equal(readFileSync(join(base, 'b', f), 'utf8'), readFileSync(join(base, 'a', f), 'utf8'), f);
+  // GRMF with another lambdaL has other keys: its tasks run, SGMC's are copied
+  const c = await run('c', { methods: methods(2), reuse: [join(base, 'a')] });
+  assert.match(c.err, /reuse: 2 task\(s\) copied/);
+  const keyOf = (name: string, method: string) => records(join(base, name)).filter((x) => x.task.method === method).map((x) => x.key).sort();
+  assert.deepEqual(keyOf('c', 'sgmc'), keyOf('a', 'sgmc'));
+  assert.notDeepEqual(keyOf('c', 'grmf'), keyOf('a', 'grmf'));
+  assert.equal(keyOf('c', 'grmf').length, 2);
+});
