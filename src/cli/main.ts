@@ -88,7 +88,7 @@ async function runStageCommand(stage: StageName, o: Record<string, unknown>, mo:
     if (want('run')) {
       const s = await runStage(ctx);
       failed = s.failed.length;
-      progress.log(`[run] ${s.total} task(s): ${s.skipped} reused, ${s.done} computed, ${failed} failed`);
+      progress.log(`[run] ${s.total} task(s): ${s.skipped} reused${s.copied ? ` (${s.copied} copied from earlier runs)` : ''}, ${s.done} computed, ${failed} failed`);
       for (const f of s.failed) progress.log(`[run] FAILED ${f.task.id}: ${f.error.split('\n')[0]}`);
     }
     if (want('report')) await reportStage(ctx);

@@ -207,7 +207,9 @@ export async function graphsStage(ctx: StageContext): Promise<void> {
 
 export interface RunSummary {
   total: number;
+  /** tasks not run: valid records already there, or copied from earlier runs (`copied` of them) */
   skipped: number;
+  copied: number;
   done: number;
   failed: { task: TaskSpec; error: string }[];
   tasks: TaskSpec[];
@@ -267,7 +269,7 @@ export async function runStage(ctx: StageContext): Promise<RunSummary> {
     await trace.flush();
     ctx.progress.stop();
   }
-  return { total: tasks.length, skipped, done: result.done, failed: result.failed, tasks };
+  return { total: tasks.length, skipped, copied: reused.length, done: result.done, failed: result.failed, tasks };
 }
 
 /** Valid records of the planned tasks (a missing or invalid one is reported, never read half-written). */

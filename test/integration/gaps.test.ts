@@ -190,6 +190,7 @@ test("reuse: an earlier run's finished tasks are copied with their predictions a
   await run('a', { methods: methods(1) });
   const b = await run('b', { methods: methods(1), reuse: [join(base, 'a')] });
   assert.match(b.err, /reuse: 4 task\(s\) copied from /);
+  assert.match(b.err, /4 task\(s\): 4 reused \(4 copied from earlier runs\), 0 computed/);
   const files = (name: string): string[] => listFiles(join(base, name)).filter((f) => /^(records|predictions|traces)\//.test(f)).sort();
   assert.ok(files('a').some((f) => f.startsWith('traces/')) && files('a').some((f) => f.startsWith('predictions/')));
   assert.deepEqual(files('b'), files('a'));
