@@ -93,6 +93,9 @@ export function deepMerge(a: unknown, b: unknown): unknown {
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** `reuse` entry naming an earlier run (outputs/<name>) rather than a path: no '/' in it */
+const isRunName = (d: string): boolean => !d.includes('/');
+
 /** Paths inside a layer are relative to the file they come from (flags: the current directory). */
 function absolutizePaths(layer: Layer): Record<string, unknown> {
   const v = structuredClone(layer.value);
@@ -101,8 +104,8 @@ function absolutizePaths(layer: Layer): Record<string, unknown> {
   if (typeof v.outdir === 'string') v.outdir = abs(v.outdir);
   if (Array.isArray(v.datasets)) v.datasets = v.datasets.map((d) => (typeof d === 'string' && looksLikePath(d) ? abs(d) : d));
   if (Array.isArray(v.plugins)) v.plugins = v.plugins.map(abs);
-  // reuse: paths like outdir; a bare name is an earlier run's outputs/<name> (resolved against the current directory)
-  if (Array.isArray(v.reuse)) v.reuse = v.reuse.map((d) => (typeof d === 'string' && d.includes('/') ? abs(d) : d));
+  // reuse: paths like outdir; a bare run name stays as it is (outputs/<name> under the current directory, in finish)
+  if (Array.isArray(v.reuse)) v.reuse = v.reuse.map((d) => (typeof d === 'string' && !isRunName(d) ? abs(d) : d));
   if (isPlainObject(v.cv) && isPlainObject(v.cv.foldFiles)) {
     v.cv.foldFiles = Object.fromEntries(Object.entries(v.cv.foldFiles).map(([k, p]) => [k, abs(p)]));
   }
@@ -234,7 +237,7 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
   }
   if (errors.length) throw new InputErrors('invalid configuration:', errors);
   const outdir = resolve(cwd, c.outdir ?? `outputs/${c.name}`);
-  const reuse = c.reuse.map((d) => (d.includes('/') ? resolve(cwd, d) : resolve(cwd, 'outputs', d))).filter((d) => d !== outdir);
+  const reuse = c.reuse.map((d) => (isRunName(d) ? resolve(cwd, 'outputs', d) : resolve(cwd, d))).filter((d) => d !== outdir);
   const { $comment: _c, $schema: _s, ...rest } = c as unknown as Config & { $comment?: string; $schema?: string };
   return { ...rest, methods, outdir, reuse };
 }

@@ -115,7 +115,7 @@ export function diffNorm(a: Mat, b: Mat): number {
   return Math.sqrt(s);
 }
 
-/** Count of entries equal to 1 (interaction count of a 0/1 matrix). */
+/** Count of nonzero entries (the interaction count of a 0/1 matrix, the cells of a mask). */
 export function countNonzero(m: Mat): number {
   let c = 0;
   for (let k = 0; k < m.data.length; k++) if (m.data[k] !== 0) c++;

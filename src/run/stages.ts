@@ -238,7 +238,7 @@ export async function runStage(ctx: StageContext): Promise<RunSummary> {
   // the stage's own engine, with its library versions (OpenBLAS version, core, threads; tfjs backend)
   await writeVersions(c.outdir, ctx.engine ? engineProvenance(ctx.engine) : undefined);
   let pending = c.resume ? tasks.filter((t) => !isComplete(t)) : tasks;
-  const done = tasks.length - pending.length;
+  const resumed = tasks.length - pending.length;
   // the same tasks finished by earlier runs (`reuse`): copied, not recomputed
   const reused = c.resume && c.reuse.length ? await reuseRecords(pending, c.reuse) : [];
   if (reused.length) {
@@ -249,7 +249,7 @@ export async function runStage(ctx: StageContext): Promise<RunSummary> {
   const skipped = tasks.length - pending.length;
   const trace = new Trace(join(infoDir(c.outdir), 'trace.tsv'));
   ctx.progress.start(tasks.length, skipped);
-  if (done) ctx.progress.log(`[run] resume: ${done} of ${tasks.length} task(s) already have valid records`);
+  if (resumed) ctx.progress.log(`[run] resume: ${resumed} of ${tasks.length} task(s) already have valid records`);
   const executor = getExecutor(c.executor.name);
   let result;
   try {

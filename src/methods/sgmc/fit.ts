@@ -4,7 +4,7 @@
  * batch (batched matmul); their bases are shared when the folds' graphs do not depend on the fold (profiles
  * 'none' or 'full'), stacked per fold otherwise.
  */
-import { eye, mat, transpose, type Mat } from '../../core/matrix.ts';
+import { countNonzero, eye, mat, transpose, type Mat } from '../../core/matrix.ts';
 import { InputError } from '../../core/errors.ts';
 import type { Engine, Eigen } from '../../engine/types.ts';
 import type { GraphSpec, Side } from '../../graphs/types.ts';
@@ -238,8 +238,7 @@ function refitOnAll(
   extra: Record<string, number | string>,
 ): FitOutput[] {
   const full = inputs.map((x) => x.W);
-  const nnz = (a: Mat): number => a.data.reduce((c, v) => c + (v !== 0 ? 1 : 0), 0);
-  const lrAll = Float64Array.from(full, (W, b) => ((typeof lr === 'number' ? lr : lr[b]) * nnz(trained[b])) / Math.max(1, nnz(W)));
+  const lrAll = Float64Array.from(full, (W, b) => ((typeof lr === 'number' ? lr : lr[b]) * countNonzero(trained[b])) / Math.max(1, countNonzero(W)));
   const count = Math.max(...first.scoresAt);
   const model = build(full);
   try {
