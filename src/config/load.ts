@@ -176,7 +176,12 @@ function finish(raw: Record<string, unknown>, cwd: string, executors?: string[])
           wknkn: m.wknkn ? { K: m.wknkn.K ?? 5, eta: m.wknkn.eta ?? 0.7 } : null,
           traces: m.traces ? { singularValues: m.traces.singularValues, every: m.traces.every ?? 10 } : null,
           select: m.select
-            ? { grid: m.select.grid, metric: m.select.metric ?? null, fraction: m.select.fraction ?? DEFAULT_SELECT_FRACTION }
+            ? {
+                grid: m.select.grid,
+                metric: m.select.metric ?? null,
+                fraction: m.select.fraction ?? DEFAULT_SELECT_FRACTION,
+                ...(m.select.scaleStep ? { scaleStep: true } : {}),
+              }
             : null,
           dtype: m.dtype ?? null,
         },

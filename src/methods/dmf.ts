@@ -5,7 +5,7 @@
 import { registerMethod } from './registry.ts';
 import { table5Preset } from '../datasets/recsys/table5.ts';
 import { fitSpectralBatch } from './sgmc/fit.ts';
-import { pickSchema, resolveParams, spectralSchema, STOPPING_GUARD_KEYS, DTI_GRAPH, type SgmcParams } from './sgmc/params.ts';
+import { pickSchema, resolveParams, spectralSchema, STOPPING_GUARD_KEYS, DTI_GRAPH, type SgmcParams, scaleFixedStep } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
 const KEYS = ['pInner', 'qInner', 'alpha', 'optimizer', 'lr', 'lrScale', 'momentum', 'stopping', 'iterations', 'tol', 'validationFraction', 'evalEvery'] as const;
@@ -53,6 +53,7 @@ export const dmfMethod: BatchMethod<DmfParams> = {
   },
   /** identity bases: no graphs */
   graphSpecs: () => [],
+  scaleStep: scaleFixedStep,
 };
 
 registerMethod(dmfMethod);

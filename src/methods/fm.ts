@@ -4,7 +4,7 @@
 import { registerMethod } from './registry.ts';
 import { table5Preset } from '../datasets/recsys/table5.ts';
 import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
-import { pickSchema, resolveParams, spectralSchema, STOPPING_GUARD_KEYS, type SgmcParams } from './sgmc/params.ts';
+import { pickSchema, resolveParams, spectralSchema, STOPPING_GUARD_KEYS, type SgmcParams, scaleFixedStep } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
 const KEYS = [
@@ -35,6 +35,7 @@ export const fmMethod: BatchMethod<FmParams> = {
     return fitSpectralBatch(inputs, fmToSgmc(resolveParams<FmParams>('fm', fmSchema, params)), 'sgmc');
   },
   graphSpecs: (params) => spectralGraphUses(fmToSgmc(resolveParams<FmParams>('fm', fmSchema, params))),
+  scaleStep: scaleFixedStep,
 };
 
 registerMethod(fmMethod);

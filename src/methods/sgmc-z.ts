@@ -7,7 +7,7 @@
 import { registerMethod } from './registry.ts';
 import { table5Preset } from '../datasets/recsys/table5.ts';
 import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
-import { resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
+import { resolveParams, spectralSchema, type SgmcParams, scaleFixedStep } from './sgmc/params.ts';
 import type { BatchMethod } from './sgmc.ts';
 
 export const sgmcZSchema = spectralSchema({
@@ -36,6 +36,7 @@ export const sgmcZMethod: BatchMethod<SgmcParams> = {
     return fitSpectralBatch(inputs, resolveParams<SgmcParams>('sgmc-z', sgmcZSchema, params), 'sgmc-z');
   },
   graphSpecs: (params) => spectralGraphUses(resolveParams<SgmcParams>('sgmc-z', sgmcZSchema, params)),
+  scaleStep: scaleFixedStep,
 };
 
 registerMethod(sgmcZMethod);

@@ -9,7 +9,7 @@ import { registerMethod } from './registry.ts';
 import { table5Preset, table5TruncatedPreset } from '../datasets/recsys/table5.ts';
 import type { FitInput, FitOutput, Method } from './types.ts';
 import { fitSpectralBatch, spectralGraphUses } from './sgmc/fit.ts';
-import { resolveParams, spectralSchema, type SgmcParams } from './sgmc/params.ts';
+import { resolveParams, spectralSchema, type SgmcParams, scaleFixedStep } from './sgmc/params.ts';
 
 export const sgmcSchema = spectralSchema({
   title: 'sgmc hyper-parameters',
@@ -71,6 +71,7 @@ export const sgmcMethod: BatchMethod<SgmcParams> = {
     return fitSpectralBatch(inputs, resolveParams<SgmcParams>('sgmc', sgmcSchema, params), 'sgmc');
   },
   graphSpecs: (params) => spectralGraphUses(resolveParams<SgmcParams>('sgmc', sgmcSchema, params)),
+  scaleStep: scaleFixedStep,
 };
 
 registerMethod(sgmcMethod);

@@ -61,4 +61,10 @@ export interface Method<P = Record<string, unknown>> {
   fit(input: FitInput, params: P): Promise<FitOutput>;
   /** the graphs `fit` will ask for with these (resolved) params; optional */
   graphSpecs?(params: P, ctx: { dataset?: string; setting?: string }): GraphUse[];
+  /**
+   * Optional, for methods whose step does not adapt to the training set: the parameters that take the same
+   * effective step on a training set with 1 / `ratio` times the cells these parameters were chosen on (`ratio` =
+   * cells chosen on / cells trained on). Nested selection's `scaleStep` refits its winner with them.
+   */
+  scaleStep?(params: P, ratio: number): P;
 }

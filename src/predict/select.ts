@@ -13,6 +13,7 @@ import { innerView } from '../select/inner-view.ts';
 import { resolveSelect } from '../select/resolve.ts';
 import { isPlainObject } from '../config/load.ts';
 import { runSelection } from '../select/run.ts';
+import { cellRatio, stepScaledWinner } from '../select/step.ts';
 import { DEFAULT_SELECT_FRACTION, type ResolvedSelect, type SelectMetric } from '../select/types.ts';
 
 /** `select` of a prediction: the config's `methods[i].select` plus the profile mode of the candidates' graphs. */
@@ -29,6 +30,8 @@ export interface PredictSelect {
    * Rating sets always use 'none'.
    */
   profiles?: ProfileMode;
+  /** refit the winner with its fixed step scaled by (inner known cells) / (known cells); SGMC family only */
+  scaleStep?: boolean;
 }
 
 /** What a selection chose, as returned and written to the `.meta.json` (NaN values become null there). */
@@ -44,8 +47,10 @@ export interface PredictSelection {
   values: number[];
   /** index of the winner */
   choice: number;
-  /** the winner's parameters (= candidates[choice]) */
+  /** the winner's parameters (= candidates[choice], its step scaled by `stepRatio` with `scaleStep`) */
   selected: Record<string, unknown>;
+  /** with `scaleStep`: inner known cells / known cells, the factor the method's scaleStep applied */
+  stepRatio?: number;
   /** the parameters the grid was merged over */
   base: Record<string, unknown>;
   /** seed of the inner split (derived from the prediction seed as in a run) */
@@ -75,7 +80,9 @@ export function resolvePredictSelect(
   const errors: InputError[] = [];
   if (!isPlainObject(select)) throw new InputError('select must be an object { grid, metric?, fraction?, profiles? }', { field });
   for (const k of Object.keys(select)) {
-    if (!['grid', 'metric', 'fraction', 'profiles'].includes(k)) errors.push(new InputError(`unknown property '${k}'`, { field: `${field}.${k}`, hint: 'grid, metric, fraction, profiles' }));
+    if (!['grid', 'metric', 'fraction', 'profiles', 'scaleStep'].includes(k)) {
+      errors.push(new InputError(`unknown property '${k}'`, { field: `${field}.${k}`, hint: 'grid, metric, fraction, profiles, scaleStep' }));
+    }
   }
   if (!Array.isArray(select.grid)) errors.push(new InputError('grid must be an array of parameter objects', { field: `${field}.grid` }));
   else select.grid.forEach((g, i) => isPlainObject(g) || errors.push(new InputError('a grid entry must be an object of hyper-parameters', { field: `${field}.grid[${i}]` })));
@@ -83,13 +90,16 @@ export function resolvePredictSelect(
   if (metric !== null && !METRICS.includes(metric)) errors.push(new InputError(`unknown metric '${String(metric)}'`, { field: `${field}.metric`, hint: METRICS.join(', ') }));
   const fraction = select.fraction ?? DEFAULT_SELECT_FRACTION;
   if (typeof fraction !== 'number' || !Number.isFinite(fraction)) errors.push(new InputError(`fraction must be a number, got ${String(fraction)}`, { field: `${field}.fraction` }));
+  const scaleStep = select.scaleStep ?? false;
+  if (typeof scaleStep !== 'boolean') errors.push(new InputError(`scaleStep must be true or false, got ${String(scaleStep)}`, { field: `${field}.scaleStep` }));
   const profiles = kind === 'ratings' ? 'none' : (select.profiles ?? 'train');
   if (!PROFILES.includes(profiles)) errors.push(new InputError(`unknown profile mode '${String(profiles)}'`, { field: `${field}.profiles`, hint: PROFILES.join(', ') }));
   if (!SETTINGS.includes(setting)) errors.push(new InputError(`selection needs a CV setting to cut its validation split like, got '${setting}'`, { field: 'setting', hint: SETTINGS.join(', ') }));
   if (errors.length) throw new InputErrors(`invalid hyper-parameter selection for ${method.name}:`, errors);
-  const r = resolveSelect({ grid: select.grid, metric, fraction }, base, method.paramsSchema, kind, {
+  const r = resolveSelect({ grid: select.grid, metric, fraction, scaleStep }, base, method.paramsSchema, kind, {
     label: method.name,
     runnerWknkn,
+    canScaleStep: !!method.scaleStep,
     field,
     runnerField: 'wknkn',
   });
@@ -148,6 +158,7 @@ export async function selectOnKnownCells(r: SelectionRun): Promise<PredictSelect
     fit: async (params) =>
       (await r.method.fit({ Y: r.fitMatrix ? r.fitMatrix(inner, graphs) : inner.Y, W: inner.W, graphs, engine: r.engine, seed: r.seed, dataset: r.dataset, setting: r.setting }, params)).scores,
   });
+  const stepRatio = r.sel.scaleStep ? cellRatio(inner.W, r.W) : undefined;
   return {
     metric: r.sel.metric,
     fraction: r.sel.fraction,
@@ -156,7 +167,8 @@ export async function selectOnKnownCells(r: SelectionRun): Promise<PredictSelect
     candidates: r.sel.candidates,
     values: out.values,
     choice: out.choice,
-    selected: r.sel.candidates[out.choice],
+    selected: stepRatio !== undefined ? stepScaledWinner(r.method, r.sel.candidates[out.choice], stepRatio) : r.sel.candidates[out.choice],
+    ...(stepRatio !== undefined ? { stepRatio } : {}),
     base: r.base,
     splitSeed,
     nValidation: split.validation.length,

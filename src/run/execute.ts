@@ -23,6 +23,7 @@ import { trainCells } from '../splits/views.ts';
 import { innerSeed, innerSplit } from '../select/inner-split.ts';
 import { innerView } from '../select/inner-view.ts';
 import { runSelection, selectionInfo, type SelectionOutcome } from '../select/run.ts';
+import { cellRatio, stepScaledWinner } from '../select/step.ts';
 
 /** Per-process caches so a worker loads each dataset, fold file and engine once. */
 export class TaskContext {
@@ -137,6 +138,11 @@ export async function runTask(
     const sel = await selectOnInnerSplit(spec, ctx, { ds, fold, view, graphs, graphsFor, engine }, stepProgress);
     params = spec.select.candidates[sel.choice];
     selectInfo = selectionInfo(sel, spec.select.metric);
+    if (spec.select.scaleStep) {
+      // the winner takes the step it was chosen with per training cell (docs/selection.md, scaleStep)
+      params = stepScaledWinner(method, params, sel.cellRatio);
+      selectInfo.select_step_ratio = sel.cellRatio;
+    }
   }
   const Y = fitMatrix(spec, ds.kind, view, graphs);
   const input: FitInput = { Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(nFits - 1) };
@@ -184,7 +190,7 @@ export async function runTask(
       profiles: spec.profiles,
       coldRows: graphs.coldRows ?? spec.coldRows,
       ...(spec.wknkn ? { wknkn: spec.wknkn } : {}),
-      ...(spec.select ? { select: { metric: spec.select.metric, fraction: spec.select.fraction, grid: spec.select.grid }, selected: params } : {}),
+      ...(spec.select ? { select: selectRecord(spec.select), selected: params } : {}),
       seed: spec.seed,
     },
     metrics: cleanMetrics(metrics),
@@ -220,7 +226,7 @@ async function selectOnInnerSplit(
   ctx: TaskContext,
   f: FoldParts,
   stepProgress: (j: number) => FitInput['onProgress'],
-): Promise<SelectionOutcome> {
+): Promise<SelectionOutcome & { cellRatio: number }> {
   const sel = spec.select!;
   const { rows, cols } = dims(f.ds);
   const cells = f.ds.kind === 'dti' ? trainCells(rows, cols, f.fold) : f.ds.train;
@@ -231,7 +237,7 @@ async function selectOnInnerSplit(
   const graphs = spec.profiles === 'train' ? f.graphsFor(inner.Y) : f.graphs;
   const Y = fitMatrix(spec, f.ds.kind, inner, graphs);
   const method = ctx.deps.getMethod(spec.method);
-  return runSelection({
+  const outcome = await runSelection({
     candidates: sel.candidates,
     metric: sel.metric,
     validation: split.validation,
@@ -243,7 +249,16 @@ async function selectOnInnerSplit(
       return (await method.fit(input, params)).scores;
     },
   });
+  return { ...outcome, cellRatio: cellRatio(inner.W, f.view.W) };
 }
+
+/** `task.select` of a record: the spec as configured (scaleStep only when set, so older records read the same) */
+const selectRecord = (s: NonNullable<TaskSpec['select']>): NonNullable<TaskRecord['task']['select']> => ({
+  metric: s.metric,
+  fraction: s.fraction,
+  grid: s.grid,
+  ...(s.scaleStep ? { scaleStep: true } : {}),
+});
 
 /** The matrix a method is fitted on: the view's Y, after the runner's WKNKN (from the view's training cells only) when asked. */
 function fitMatrix(spec: TaskSpec, kind: Dataset['kind'], view: { Y: Mat; W: Mat }, graphs: GraphProvider): Mat {

@@ -94,6 +94,7 @@ export function resolveParams(
     ? resolveSelect(spec.select, params, method.paramsSchema, setting === FIXED ? 'ratings' : 'dti', {
         label: spec.label,
         runnerWknkn: !!spec.wknkn,
+        canScaleStep: !!method.scaleStep,
         ...selectFields(index),
       })
     : null;

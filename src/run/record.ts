@@ -37,7 +37,7 @@ export interface TaskRecord {
     /** WKNKN the runner applied to the training matrix before the method */
     wknkn?: { K: number; eta: number };
     /** nested selection the runner did (docs/selection.md): metric, validation fraction, the grid as configured */
-    select?: { metric: 'aupr' | 'auc' | 'rmse'; fraction: number; grid: Record<string, unknown>[] };
+    select?: { metric: 'aupr' | 'auc' | 'rmse'; fraction: number; grid: Record<string, unknown>[]; scaleStep?: true };
     /** the winner's full parameters (info.select_choice is its grid index); `params` stays the base */
     selected?: Record<string, unknown>;
   };

@@ -69,7 +69,7 @@ export interface KeyInputs {
   traces?: { singularValues: number; every: number } | null;
   optimistic?: boolean;
   /** selection: metric, fraction and every candidate's full parameters */
-  select?: { metric: string; fraction: number; candidates: Record<string, unknown>[] } | null;
+  select?: { metric: string; fraction: number; candidates: Record<string, unknown>[]; scaleStep?: boolean } | null;
 }
 
 /** Default cold-row policy: implied by key version 1 (a key names coldRows only when it differs). */
@@ -88,7 +88,9 @@ export function taskKey(k: KeyInputs): string {
     ...(wknkn ? { wknkn } : {}),
     ...(traces ? { traces } : {}),
     ...(optimistic ? { optimistic: true } : {}),
-    ...(select ? { select: { metric: select.metric, fraction: select.fraction, candidates: select.candidates } } : {}),
+    ...(select
+      ? { select: { metric: select.metric, fraction: select.fraction, candidates: select.candidates, ...(select.scaleStep ? { scaleStep: true } : {}) } }
+      : {}),
   });
 }
 

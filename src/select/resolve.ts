@@ -26,6 +26,8 @@ export function resolveSelect(
     /** the spec's field (errors name <field>.grid[g].<param>) and the runner's WKNKN field */
     field: string;
     runnerField: string;
+    /** whether the method can scale its step (`Method.scaleStep`); `scaleStep: true` is refused otherwise */
+    canScaleStep: boolean;
   },
 ): ResolvedSelect {
   const field = opts.field;
@@ -39,6 +41,14 @@ export function resolveSelect(
   }
   if (!(select.fraction > 0 && select.fraction <= 0.5)) {
     errors.push(new InputError(`fraction must be in (0, 0.5], got ${select.fraction}`, { field: `${field}.fraction` }));
+  }
+  if (select.scaleStep && !opts.canScaleStep) {
+    errors.push(
+      new InputError(`${opts.label} has no fixed step to scale (only the SGMC family: sgmc, sgmc-z, dmf, fm)`, {
+        field: `${field}.scaleStep`,
+        hint: 'drop scaleStep; this method adapts to the training set itself',
+      }),
+    );
   }
   const validate = compileSchema(paramsSchema);
   const candidates = select.grid.map((entry, g) => {
@@ -54,5 +64,5 @@ export function resolveSelect(
     return c;
   });
   if (errors.length) throw new InputErrors(`invalid hyper-parameter selection for ${opts.label}:`, errors);
-  return { grid: structuredClone(select.grid), candidates, metric, fraction: select.fraction };
+  return { grid: structuredClone(select.grid), candidates, metric, fraction: select.fraction, ...(select.scaleStep ? { scaleStep: true } : {}) };
 }

@@ -11,6 +11,11 @@ export interface SelectSpec {
   metric: SelectMetric | null;
   /** share of the fold's training cells (CVS1, ratings) or rows/columns (CVS2/CVS3) held out, in (0, 0.5] */
   fraction: number;
+  /**
+   * refit the winner with its step scaled by (inner training cells) / (fold training cells), through the method's
+   * `scaleStep` (fixed-step methods); default false = the winner's parameters as they are
+   */
+  scaleStep?: boolean;
 }
 
 /** What a task runs: every candidate's full, schema-validated parameters, the metric and the fraction. */
@@ -21,6 +26,8 @@ export interface ResolvedSelect {
   candidates: Record<string, unknown>[];
   metric: SelectMetric;
   fraction: number;
+  /** true: the winner is refitted through the method's `scaleStep` (absent = false) */
+  scaleStep?: boolean;
 }
 
 /** Default validation fraction. */

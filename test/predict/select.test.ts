@@ -326,3 +326,35 @@ test('select on a rating set: rated cells only, RMSE by default, no interaction 
     (e: unknown) => e instanceof InputErrors && e.errors[0].where.field === 'select.metric',
   );
 });
+
+test('select with scaleStep: the final fit gets the winner through the method scaleStep with (inner known cells / known cells)', async () => {
+  const seen: { lr: number; known: number }[] = [];
+  const stepped: Method<{ lr: number }> = {
+    name: 'toy-step', version: '1', description: 'test only: scores = lr * (S_drug Y); scaleStep multiplies lr',
+    paramsSchema: { type: 'object', properties: { lr: { type: 'number', default: 1 } }, additionalProperties: false },
+    async fit(input, p) {
+      seen.push({ lr: p.lr, known: input.W.data.reduce((a, b) => a + b, 0) });
+      const out = mat(input.Y.rows, input.Y.cols);
+      out.data.set(input.Y.data.map((v) => p.lr * v));
+      return { scores: out };
+    },
+    scaleStep: (p, ratio) => ({ ...p, lr: p.lr * ratio }),
+  };
+  if (!methodNames().includes('toy-step')) registerMethod(stepped);
+  const r = await predictTopPairs({ dataset: dataset(), method: 'toy-step', select: { grid: [{ lr: 2 }, { lr: -1 }], scaleStep: true, fraction: 0.2 }, engine: { name: 'js' } });
+  const sel = r.select!;
+  assert.equal(sel.choice, 0, 'positive scores rank the training positives first');
+  const [inner, , final] = seen;
+  assert.equal(sel.stepRatio, inner.known / final.known);
+  assert.ok(sel.stepRatio! > 0.75 && sel.stepRatio! < 0.85, String(sel.stepRatio));
+  assert.equal(final.lr, 2 * sel.stepRatio!);
+  assert.equal(sel.selected.lr, final.lr);
+  assert.equal(r.params.lr, final.lr);
+  // a method without scaleStep refuses it before any fit
+  fits.length = 0;
+  await assert.rejects(
+    predictTopPairs({ dataset: dataset(), method: 'toy-select', select: { grid: [{ sign: 1 }, { sign: -1 }], scaleStep: true }, engine: { name: 'js' } }),
+    (e: unknown) => e instanceof InputErrors && e.errors.map((x) => x.where.field).join() === 'select.scaleStep',
+  );
+  assert.equal(fits.length, 0);
+});

@@ -162,6 +162,13 @@ test('mixed grids in one cell (runs merged from two configs): each grid is its o
   assert.equal(groups.length, 4);
   const t = selectionTable('x', 'x', 'train', groups, 'repetition')!;
   assert.equal(t.rows.length, 2 + 3 + 2);
+  // the same grid refitted with the step scaled (select.scaleStep) is another configuration, marked in the table
+  const D: Spec = { ...MU, scaleStep: true };
+  const scaled = [0, 1].map((fold) => selRec({ dataset: 'nr', setting: 'CVS3', method: 'sgmc', repetition: 4, fold }, D, [0.5, 0.6]));
+  const t2 = selectionTable('x', 'x', 'train', groupRecords([...recs, ...scaled]), 'repetition')!;
+  assert.equal(t2.rows.length, 2 + 3 + 2 + 2);
+  const fr = t2.columns.findIndex((c) => c.label === 'fraction');
+  assert.deepEqual(t2.rows.map((r) => r[fr].text).filter((x) => /step scaled/.test(x)), ['0.1 (step scaled)', '0.1 (step scaled)']);
 });
 
 test('bad selection records are named', () => {

@@ -110,6 +110,16 @@ const stoppingProps = (iterations: number) => ({
   },
 });
 
+/**
+ * `Method.scaleStep` of the SGMC family: the data term is a sum over the training cells, so a fixed step
+ * (`lrScale: 'none'`) carries over to 1 / ratio times the cells as lr x ratio (docs/recsys.md: lr x #cells is the
+ * invariant; `refit` applies the same rule). A spectral step already follows the training matrix: unchanged.
+ */
+export function scaleFixedStep<P extends Pick<OptimParams, 'lr' | 'lrScale'>>(params: P, ratio: number): P {
+  if (!(ratio > 0 && ratio <= 1)) throw new RangeError(`step ratio must be in (0, 1], got ${ratio}`);
+  return params.lrScale === 'spectral' ? params : { ...params, lr: params.lr * ratio };
+}
+
 /** the stopping rule's companions; `pickSchema` keeps them wherever 'stopping' is kept */
 export const STOPPING_GUARD_KEYS = ['minIterations', 'armDrop', 'patience', 'refit'] as const;
 
