@@ -78,7 +78,7 @@ export function resolvePredictSelect(
   runnerWknkn = false,
 ): ResolvedSelect & { profiles: ProfileMode } {
   const errors: InputError[] = [];
-  if (!isPlainObject(select)) throw new InputError('select must be an object { grid, metric?, fraction?, profiles? }', { field });
+  if (!isPlainObject(select)) throw new InputError('select must be an object { grid, metric?, fraction?, profiles?, scaleStep? }', { field });
   for (const k of Object.keys(select)) {
     if (!['grid', 'metric', 'fraction', 'profiles', 'scaleStep'].includes(k)) {
       errors.push(new InputError(`unknown property '${k}'`, { field: `${field}.${k}`, hint: 'grid, metric, fraction, profiles, scaleStep' }));

@@ -175,9 +175,11 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
     'one block per dataset, setting and method column; a column is one configuration, its grid as configured (metric, validation fraction, entries in order) included, so runs merged from configs with other grids get their own columns',
     'entry = grid index (info.select_choice); parameters = the entry as written, merged over the column\'s base parameters; ties and undefined validation values go to the earliest entry',
     'wins = tasks (repetition x fold) whose inner validation chose the entry; validation = the entry\'s metric on the inner validation split of the fold\'s training data (never the test cells)',
-    'fraction "(step scaled)": select.scaleStep, the winner was refitted with its step times inner training cells / fold training cells (info.select_step_ratio)',
     'best mean validation per block in bold (higher AUC/AUPR, lower RMSE; compared at 4 decimals)',
     'selection time share = summed info.select_seconds / summed task seconds of the block (the candidate fits on the inner split as the runner times them; the refit of the winner is not part of it)',
+    ...(blocks.some((b) => b.select.scaleStep)
+      ? ['fraction "(step scaled)": select.scaleStep, the winner was refitted with its step times inner training cells / fold training cells (info.select_step_ratio)']
+      : []),
   ];
   const missing = blocks.reduce((a, b) => a + b.entries.reduce((x, e) => x + (e.validation?.missing ?? b.tasks), 0), 0);
   if (missing) notes.push(`${missing} validation value(s) undefined (e.g. no positive among the validation cells) were skipped`);

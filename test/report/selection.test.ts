@@ -169,6 +169,7 @@ test('mixed grids in one cell (runs merged from two configs): each grid is its o
   assert.equal(t2.rows.length, 2 + 3 + 2 + 2);
   const fr = t2.columns.findIndex((c) => c.label === 'fraction');
   assert.deepEqual(t2.rows.map((r) => r[fr].text).filter((x) => /step scaled/.test(x)), ['0.1 (step scaled)', '0.1 (step scaled)']);
+  assert.ok(t2.notes.some((n) => /step scaled/.test(n)) && !t.notes.some((n) => /step scaled/.test(n)), 'the note only where a block scaled its step');
 });
 
 test('bad selection records are named', () => {
