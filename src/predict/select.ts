@@ -13,7 +13,7 @@ import { innerView } from '../select/inner-view.ts';
 import { resolveSelect } from '../select/resolve.ts';
 import { isPlainObject } from '../config/load.ts';
 import { runSelection } from '../select/run.ts';
-import { cellRatio, stepScaledWinner } from '../select/step.ts';
+import { winnerParams } from '../select/step.ts';
 import { DEFAULT_SELECT_FRACTION, type ResolvedSelect, type SelectMetric } from '../select/types.ts';
 
 /** `select` of a prediction: the config's `methods[i].select` plus the profile mode of the candidates' graphs. */
@@ -158,7 +158,7 @@ export async function selectOnKnownCells(r: SelectionRun): Promise<PredictSelect
     fit: async (params) =>
       (await r.method.fit({ Y: r.fitMatrix ? r.fitMatrix(inner, graphs) : inner.Y, W: inner.W, graphs, engine: r.engine, seed: r.seed, dataset: r.dataset, setting: r.setting }, params)).scores,
   });
-  const stepRatio = r.sel.scaleStep ? cellRatio(inner.W, r.W) : undefined;
+  const winner = winnerParams(r.method, r.sel, out.choice, inner.W, r.W);
   return {
     metric: r.sel.metric,
     fraction: r.sel.fraction,
@@ -167,8 +167,8 @@ export async function selectOnKnownCells(r: SelectionRun): Promise<PredictSelect
     candidates: r.sel.candidates,
     values: out.values,
     choice: out.choice,
-    selected: stepRatio !== undefined ? stepScaledWinner(r.method, r.sel.candidates[out.choice], stepRatio) : r.sel.candidates[out.choice],
-    ...(stepRatio !== undefined ? { stepRatio } : {}),
+    selected: winner.params,
+    ...(winner.stepRatio !== undefined ? { stepRatio: winner.stepRatio } : {}),
     base: r.base,
     splitSeed,
     nValidation: split.validation.length,

@@ -23,7 +23,7 @@ import { trainCells } from '../splits/views.ts';
 import { innerSeed, innerSplit } from '../select/inner-split.ts';
 import { innerView } from '../select/inner-view.ts';
 import { runSelection, selectionInfo, type SelectionOutcome } from '../select/run.ts';
-import { cellRatio, stepScaledWinner } from '../select/step.ts';
+import { winnerParams, type WinnerParams } from '../select/step.ts';
 
 /** Per-process caches so a worker loads each dataset, fold file and engine once. */
 export class TaskContext {
@@ -136,13 +136,10 @@ export async function runTask(
   let selectInfo: Record<string, number> | undefined;
   if (spec.select) {
     const sel = await selectOnInnerSplit(spec, ctx, { ds, fold, view, graphs, graphsFor, engine }, stepProgress);
-    params = spec.select.candidates[sel.choice];
+    params = sel.params;
     selectInfo = selectionInfo(sel, spec.select.metric);
-    if (spec.select.scaleStep) {
-      // the winner takes the step it was chosen with per training cell (docs/selection.md, scaleStep)
-      params = stepScaledWinner(method, params, sel.cellRatio);
-      selectInfo.select_step_ratio = sel.cellRatio;
-    }
+    // scaleStep: the winner takes the step it was chosen with per training cell (docs/selection.md)
+    if (sel.stepRatio !== undefined) selectInfo.select_step_ratio = sel.stepRatio;
   }
   const Y = fitMatrix(spec, ds.kind, view, graphs);
   const input: FitInput = { Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(nFits - 1) };
@@ -226,7 +223,7 @@ async function selectOnInnerSplit(
   ctx: TaskContext,
   f: FoldParts,
   stepProgress: (j: number) => FitInput['onProgress'],
-): Promise<SelectionOutcome & { cellRatio: number }> {
+): Promise<SelectionOutcome & WinnerParams> {
   const sel = spec.select!;
   const { rows, cols } = dims(f.ds);
   const cells = f.ds.kind === 'dti' ? trainCells(rows, cols, f.fold) : f.ds.train;
@@ -249,7 +246,7 @@ async function selectOnInnerSplit(
       return (await method.fit(input, params)).scores;
     },
   });
-  return { ...outcome, cellRatio: cellRatio(inner.W, f.view.W) };
+  return { ...outcome, ...winnerParams(method, sel, outcome.choice, inner.W, f.view.W) };
 }
 
 /** `task.select` of a record: the spec as configured (scaleStep only when set, so older records read the same) */

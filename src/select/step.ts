@@ -1,20 +1,39 @@
 /**
- * `select.scaleStep`: the winner of a selection was chosen by fits on the inner training cells; refitted on all the
- * fold's training cells, a fixed-step method takes the same step per cell when its step is scaled by the ratio of
- * the two counts (the data term is a sum over cells; docs/selection.md).
+ * The parameters a selection's winner is refitted with. With `select.scaleStep`: the winner was chosen by fits on
+ * the inner training cells; refitted on all the training cells, a fixed-step method takes the same step per cell
+ * when its step is scaled by the ratio of the two counts (the data term is a sum over cells; docs/selection.md).
  */
 import { countNonzero, type Mat } from '../core/matrix.ts';
 import type { Method } from '../methods/types.ts';
+import type { ResolvedSelect } from './types.ts';
 
 /** cells the candidates were fitted on / cells the winner is refitted on (nonzeros of the two training masks) */
-export function cellRatio(innerW: Mat, W: Mat): number {
+function cellRatio(innerW: Mat, W: Mat): number {
   const all = countNonzero(W);
   if (all === 0) throw new RangeError('no training cells to refit on');
   return countNonzero(innerW) / all;
 }
 
-/** the winner's parameters with the step scaled through the method's own rule */
-export function stepScaledWinner(method: Method<Record<string, unknown>>, params: Record<string, unknown>, ratio: number): Record<string, unknown> {
+/** The refit's parameters; `stepRatio` only when the step was scaled. */
+export interface WinnerParams {
+  params: Record<string, unknown>;
+  stepRatio?: number;
+}
+
+/**
+ * The winner `candidates[choice]` as chosen, or with `scaleStep` through the method's own `scaleStep` rule with
+ * ratio = nonzeros of `innerW` (the candidates' mask) / nonzeros of `W` (the refit's); `stepRatio` is that ratio.
+ */
+export function winnerParams(
+  method: Method<Record<string, unknown>>,
+  sel: ResolvedSelect,
+  choice: number,
+  innerW: Mat,
+  W: Mat,
+): WinnerParams {
+  const chosen = sel.candidates[choice];
+  if (!sel.scaleStep) return { params: chosen };
   if (!method.scaleStep) throw new Error(`${method.name} cannot scale its step (select.scaleStep)`);
-  return method.scaleStep(params, ratio);
+  const stepRatio = cellRatio(innerW, W);
+  return { params: method.scaleStep(chosen, stepRatio), stepRatio };
 }
