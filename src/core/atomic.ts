@@ -3,7 +3,7 @@
  * A reader never sees a half-written file under the final name, and a crash leaves at most a `*.tmp-*` file
  * (ignored by every reader and by git).
  */
-import { promises as fs, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync, rmSync } from 'node:fs';
+import { promises as fs, writeSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pidAlive } from './pid.ts';
@@ -29,13 +29,16 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+/** Synchronous, for data in pieces (large binary files: no joined copy is made). */
+export function writeChunksAtomicSync(path: string, chunks: readonly Uint8Array[]): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tmpName(path);
   try {
-    writeFileSync(tmp, data);
-    const fd = openSync(tmp, 'r');
+    const fd = openSync(tmp, 'w');
     try {
+      for (const c of chunks) {
+        for (let off = 0; off < c.byteLength; ) off += writeSync(fd, c, off, c.byteLength - off);
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);

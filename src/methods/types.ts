@@ -27,6 +27,23 @@ export interface FitInput {
   probe?: TestProbe;
   /** Optional: record the top `k` singular values of the iterate every `every` updates (`traces.singularValues`). */
   traceSingularValues?: { k: number; every: number };
+  /**
+   * Optional checkpoints, given by the runner for long fits: an iterative method saves its state through `save`
+   * every `everySeconds` and, when `load()` gives a state, continues from it; the result is the one an uninterrupted
+   * fit gives. Methods that finish quickly ignore it.
+   */
+  checkpoint?: FitCheckpoint;
+}
+
+/** Where a fit keeps its state between runs (`src/run/checkpoint.ts` keeps it in a file). */
+export interface FitCheckpoint {
+  /** seconds between saves (0 = at every evaluation point) */
+  everySeconds: number;
+  /** the last saved state, or null */
+  load(): unknown;
+  save(state: unknown): void;
+  /** where it is kept (for messages) */
+  where: string;
 }
 
 /** A graph a method will ask its provider for (so the graphs stage can build and cache it ahead of the run). */

@@ -9,8 +9,8 @@ import { InputError } from '../../core/errors.ts';
 import type { Engine, Eigen } from '../../engine/types.ts';
 import type { GraphSpec, Side } from '../../graphs/types.ts';
 import { validationSplit } from '../../splits/index.ts';
-import type { FitInput, FitOutput, GraphUse } from '../types.ts';
-import { runLoop, type BatchItemHooks, type LoopResult, type SingularValueTraceSpec } from './loop.ts';
+import type { FitCheckpoint, FitInput, FitOutput, GraphUse } from '../types.ts';
+import { runLoop, type BatchItemHooks, type LoopCheckpoint, type LoopResult, type LoopSnapshot, type SingularValueTraceSpec } from './loop.ts';
 import type { FactorModel } from './model.ts';
 import type { RecipeParams, SgmcParams } from './params.ts';
 import { SpectralModel } from './spectral.ts';
@@ -104,6 +104,38 @@ function outputs(
     }
     return { scores: transposed ? transpose(r.X[b]) : r.X[b], info, traces };
   });
+}
+
+/** What an SGMC-family fit saves: the loop of its current phase and, during a refit, the first phase's result. */
+interface FitState {
+  kind: typeof FIT_STATE;
+  phase: 'fit' | 'refit';
+  loop: LoopSnapshot;
+  first?: Omit<LoopResult, 'X'>;
+}
+const FIT_STATE = 'sgmc-fit/1';
+
+/** the checkpoint of a batch of one (a batch of several folds trains without) and its saved state */
+function savedState(inputs: readonly FitInput[]): { ck: FitCheckpoint | undefined; saved: FitState | null } {
+  const ck = inputs.length === 1 ? inputs[0].checkpoint : undefined;
+  const s = ck?.load() as FitState | null | undefined;
+  if (s == null) return { ck, saved: null };
+  if (typeof s !== 'object' || s.kind !== FIT_STATE || (s.phase !== 'fit' && s.phase !== 'refit') || (s.phase === 'refit' && !s.first)) {
+    throw new InputError('not a checkpoint of an SGMC-family fit', { file: ck!.where, hint: 'delete it to start that fit from the beginning' });
+  }
+  return { ck, saved: s };
+}
+
+/** the loop's checkpoint in one phase: resume where that phase was saved */
+function phaseCheckpoint(ck: FitCheckpoint | undefined, saved: FitState | null, phase: FitState['phase'], first?: LoopResult): LoopCheckpoint | undefined {
+  if (!ck) return undefined;
+  const firstPart = first ? (({ X: _, ...rest }) => rest)(first) : undefined;
+  return {
+    everySeconds: ck.everySeconds,
+    resume: saved?.phase === phase ? saved.loop : null,
+    save: (loop) => ck.save({ kind: FIT_STATE, phase, loop, ...(firstPart ? { first: firstPart } : {}) } satisfies FitState),
+    where: ck.where,
+  };
 }
 
 /** The eigenbases `fitSpectralBatch` asks for with these params (for the graphs stage to cache them ahead). */
@@ -207,16 +239,19 @@ export async function fitSpectralBatch(
   const progress = (f: number, info?: Record<string, number>): void => inputs.forEach((x) => x.onProgress?.(f, info));
   const lr = p.lrScale === 'spectral' ? Float64Array.from(inputs, (x, b) => p.lr / Math.max(1e-12, spectralNorm(x.Y, S[b])) ** (4 / 3)) : p.lr;
   const stop = { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery, minIterations: p.minIterations, armDrop: p.armDrop, patience: p.patience };
+  const extraOf = (model: SpectralModel): Record<string, number | string> => ({ ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: piAsked, qInner: qiAsked, pInnerComputed: pi, qInnerComputed: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1, filterPairsComputed: model.dataTerms });
+  const { ck, saved } = savedState(inputs);
+  // a checkpoint taken during the refit holds the first phase's result: only the refit goes on
+  if (saved?.phase === 'refit') return refitOnAll(engine, inputs, S, { ...saved.first!, X: [] }, build, lr, p, progress, extraOf, ck, saved);
   const model = build(S);
   let r: LoopResult;
   try {
-    r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, stop, hooks, progress, svTraceOf(inputs));
+    r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, stop, hooks, progress, svTraceOf(inputs), phaseCheckpoint(ck, saved, 'fit'));
   } finally {
     model.dispose();
   }
-  const extra: Record<string, number | string> = { ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: piAsked, qInner: qiAsked, pInnerComputed: pi, qInnerComputed: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1, filterPairsComputed: model.dataTerms };
-  if (!p.refit) return outputs(inputs, r, model, extra, false);
-  return refitOnAll(engine, inputs, S, r, build, lr, p, progress, extra);
+  if (!p.refit) return outputs(inputs, r, model, extraOf(model), false);
+  return refitOnAll(engine, inputs, S, r, build, lr, p, progress, extraOf, ck, saved);
 }
 
 /**
@@ -235,7 +270,9 @@ function refitOnAll(
   lr: number | Float64Array,
   p: SgmcParams,
   progress: (f: number, info?: Record<string, number>) => void,
-  extra: Record<string, number | string>,
+  extraOf: (model: SpectralModel) => Record<string, number | string>,
+  ck: FitCheckpoint | undefined,
+  saved: FitState | null,
 ): FitOutput[] {
   const full = inputs.map((x) => x.W);
   const lrAll = Float64Array.from(full, (W, b) => ((typeof lr === 'number' ? lr : lr[b]) * countNonzero(trained[b])) / Math.max(1, countNonzero(W)));
@@ -249,9 +286,11 @@ function refitOnAll(
       { mode: 'fixed', iterations: count, tol: 0, evalEvery: p.evalEvery, captureAt: first.scoresAt },
       inputs.map(() => ({})),
       (f, info) => progress(f, { ...info, refit: 1 }),
+      undefined,
+      phaseCheckpoint(ck, saved, 'refit', first),
     );
     const both: LoopResult = { ...first, X: r.X, seconds: first.seconds + r.seconds };
-    return outputs(inputs, both, model, { ...extra, refit: 1, refitLr: Array.from(lrAll).join(' ') }, false, Math.max(...first.iterations) + count);
+    return outputs(inputs, both, model, { ...extraOf(model), refit: 1, refitLr: Array.from(lrAll).join(' ') }, false, Math.max(...first.iterations) + count);
   } finally {
     model.dispose();
   }

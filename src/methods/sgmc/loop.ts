@@ -5,10 +5,11 @@
  * the rest of the batch goes on.
  */
 import type { Mat } from '../../core/matrix.ts';
-import type { Engine } from '../../engine/types.ts';
+import { InputError } from '../../core/errors.ts';
+import type { Engine, Tensor } from '../../engine/types.ts';
 import type { FactorModel } from './model.ts';
 import type { TestProbe } from '../types.ts';
-import { Optimizer, type OptimizerSpec } from './optim.ts';
+import { Optimizer, type OptimizerSpec, type OptimizerState } from './optim.ts';
 
 export interface StopSpec {
   /**
@@ -48,6 +49,14 @@ export class DivergedError extends RangeError {
   }
 }
 
+/** What a `ToleranceRule` has seen (for checkpoints). */
+export interface ToleranceState {
+  prev: number;
+  start: number;
+  armed: boolean;
+  stalls: number;
+}
+
 /** Tolerance-rule state of one batch item: feed validation RMSEs in order; `true` = stop now. */
 export class ToleranceRule {
   private prev = NaN;
@@ -80,6 +89,14 @@ export class ToleranceRule {
     }
     this.stalls = small ? this.stalls + 1 : 0;
     return this.stalls >= this.patience;
+  }
+
+  get state(): ToleranceState {
+    return { prev: this.prev, start: this.start, armed: this.armed, stalls: this.stalls };
+  }
+
+  set state(s: ToleranceState) {
+    ({ prev: this.prev, start: this.start, armed: this.armed, stalls: this.stalls } = s);
   }
 }
 
@@ -117,6 +134,42 @@ export interface LoopResult {
   seconds: number;
 }
 
+/**
+ * Everything the loop needs to go on exactly where it was saved: plain numbers and matrices, so the runner can
+ * write it to disk (`src/run/checkpoint.ts`). Taken at evaluation points.
+ */
+export interface LoopSnapshot {
+  /** updates done */
+  it: number;
+  /** per factor: its value for every batch item; null for a factor that does not train (it keeps its start) */
+  factors: (Mat[] | null)[];
+  optimizer: OptimizerState;
+  final: (Mat | null)[];
+  iterations: number[];
+  stoppedBy: string[];
+  valRmse: number[];
+  rules: ToleranceState[];
+  bestX: (Mat | null)[];
+  bestAt: number[];
+  bestVal: number[];
+  sinceBest: number[];
+  best: (Record<string, number> | null)[];
+  lossTrace: number[][];
+  sv: number[][][];
+  svIts: number[];
+  /** wall seconds of the run up to the snapshot (across earlier resumes too) */
+  seconds: number;
+}
+
+/** Checkpoints of one loop: continue from `resume`, hand a snapshot to `save` every `everySeconds` (0 = every evaluation). */
+export interface LoopCheckpoint {
+  everySeconds: number;
+  resume: LoopSnapshot | null;
+  save(s: LoopSnapshot): void;
+  /** where the snapshots are kept (named in errors) */
+  where: string;
+}
+
 export function validationRmse(X: Mat, v: { cells: Int32Array; truth: Float64Array }): number {
   let s = 0;
   for (let k = 0; k < v.cells.length; k++) {
@@ -142,6 +195,7 @@ export function runLoop(
   hooks: BatchItemHooks[],
   onProgress?: (fraction: number, info?: Record<string, number>) => void,
   svTrace?: SingularValueTraceSpec,
+  checkpoint?: LoopCheckpoint,
 ): LoopResult {
   const t0 = performance.now();
   const B = hooks.length;
@@ -173,6 +227,68 @@ export function runLoop(
   const svEvery = svTrace ? Math.max(1, Math.floor(svTrace.every)) : 0;
   const sv: number[][][] = hooks.map(() => []);
   const svIts: number[] = [];
+  let before = 0; // seconds of earlier runs of this loop (resumed from a checkpoint)
+  const elapsed = (): number => before + (performance.now() - t0) / 1000;
+  const snapshot = (it: number): LoopSnapshot => ({
+    it,
+    factors: model.factors.map((F, i) => (model.trainable[i] ? downloadAll(engine, F) : null)),
+    optimizer: optimizer.state,
+    final: [...final],
+    iterations: [...iterations],
+    stoppedBy: [...stoppedBy],
+    valRmse: [...valRmse],
+    rules: rules.map((r) => r.state),
+    bestX: [...bestX],
+    bestAt: [...bestAt],
+    bestVal: [...bestVal],
+    sinceBest: [...sinceBest],
+    best: best.map((x) => (x ? { ...x } : null)),
+    lossTrace: lossTrace.map((x) => [...x]),
+    sv: sv.map((x) => x.map((y) => [...y])),
+    svIts: [...svIts],
+    seconds: elapsed(),
+  });
+  const restore = (s: LoopSnapshot): number => {
+    const misfit = (why: string): InputError =>
+      new InputError(`the checkpoint does not fit this fit: ${why}`, { file: checkpoint!.where, hint: 'delete it to start that fit from the beginning' });
+    if (!Number.isInteger(s.it) || s.it < 0 || s.it > stop.iterations) throw misfit(`saved after ${s.it} updates, the run has ${stop.iterations}`);
+    const perItem = [s.final, s.bestX, s.rules, s.iterations, s.bestVal, s.sv];
+    if (s.factors.length !== model.factors.length || perItem.some((x) => !Array.isArray(x) || x.length !== B)) {
+      throw misfit(`${s.factors.length} factors and ${s.final?.length} batch items, expected ${model.factors.length} and ${B}`);
+    }
+    const up: (Tensor | null)[] = s.factors.map((ms, i) => {
+      const F = model.factors[i];
+      const [r, c] = F.shape.slice(-2);
+      if (!model.trainable[i]) {
+        if (ms !== null) throw misfit(`it trains ${model.names[i]}, this fit does not`);
+        return null;
+      }
+      if (!ms || ms.length !== B || ms.some((m) => m.rows !== r || m.cols !== c)) {
+        throw misfit(`${model.names[i]} is not ${B} x ${r} x ${c}`);
+      }
+      return B === 1 && F.shape.length === 2 ? engine.upload(ms[0]) : engine.uploadBatch(ms);
+    });
+    model.setFactors(up.map((t, i) => t ?? model.factors[i]));
+    optimizer.state = s.optimizer;
+    for (let b = 0; b < B; b++) {
+      final[b] = s.final[b];
+      iterations[b] = s.iterations[b];
+      stoppedBy[b] = s.stoppedBy[b];
+      valRmse[b] = s.valRmse[b];
+      rules[b].state = s.rules[b];
+      bestX[b] = s.bestX[b];
+      bestAt[b] = s.bestAt[b];
+      bestVal[b] = s.bestVal[b];
+      sinceBest[b] = s.sinceBest[b];
+      best[b] = s.best[b];
+      sv[b].push(...s.sv[b]);
+    }
+    lossTrace.push(...s.lossTrace);
+    svIts.push(...s.svIts);
+    before = s.seconds;
+    return s.it;
+  };
+  let lastSave = performance.now();
   const traceSv = (it: number, Xs: Mat[]): void => {
     svIts.push(it);
     for (let b = 0; b < B; b++) {
@@ -232,13 +348,16 @@ export function runLoop(
     }
   };
   try {
-    if (validating || probing || svEvery) {
+    const from = checkpoint?.resume ? restore(checkpoint.resume) : 0;
+    if (from > 0) {
+      // resumed: the start was evaluated before the snapshot
+    } else if (validating || probing || svEvery) {
       const X0 = model.predict();
       if (validating || probing) evaluate(0, X0);
       if (svEvery) traceSv(0, X0);
       captured(0, X0);
     } else captured(0, null);
-    for (let it = 1; it <= stop.iterations && !(capture && final.every(Boolean)); it++) {
+    for (let it = from + 1; it <= stop.iterations && !(capture && final.every(Boolean)); it++) {
       const evalNow = it % every === 0 || it === stop.iterations;
       const svNow = svEvery > 0 && (it % svEvery === 0 || it === stop.iterations);
       const loss = optimizer.step(model, evalNow && (validating || probing || !!onProgress));
@@ -258,6 +377,10 @@ export function runLoop(
       const info: Record<string, number> = loss !== undefined ? { loss, iteration: it } : { iteration: it };
       if (validating && B === 1) info.validationRmse = valRmse[0];
       onProgress?.(it / stop.iterations, info);
+      if (checkpoint && it < stop.iterations && performance.now() - lastSave >= checkpoint.everySeconds * 1000) {
+        checkpoint.save(snapshot(it));
+        lastSave = performance.now();
+      }
     }
     if (final.some((x) => !x)) {
       const Xs = model.predict();
@@ -280,6 +403,9 @@ export function runLoop(
     lossTrace,
     singularValues: sv,
     singularValueIterations: svIts,
-    seconds: (performance.now() - t0) / 1000,
+    seconds: elapsed(),
   };
 }
+
+/** a factor's value for every batch item */
+const downloadAll = (e: Engine, t: Tensor): Mat[] => (t.shape.length === 3 ? e.downloadBatch(t) : [e.download(t)]);

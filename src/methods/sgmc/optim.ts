@@ -5,6 +5,7 @@
  * O'Donoghue & Candes 2015). All minimise the same objective: the fixed points are those of plain GD. (Adam is not
  * offered: it needs elementwise sqrt/divide, which the engine interface does not have.)
  */
+import type { Mat } from '../../core/matrix.ts';
 import type { Engine, Tensor } from '../../engine/types.ts';
 import type { FactorModel } from './model.ts';
 
@@ -16,6 +17,13 @@ export interface OptimizerSpec {
   lr: number | Float64Array;
   /** momentum coefficient (momentum/nesterov); the cap of the momentum schedule (nesterov-restart) */
   beta?: number;
+}
+
+/** An optimiser's memory (for checkpoints): velocities per factor and batch item, and the restart schedule. */
+export interface OptimizerState {
+  vel: (Mat[] | null)[];
+  k: number;
+  restarts: number;
 }
 
 export class Optimizer {
@@ -101,6 +109,21 @@ export class Optimizer {
     });
     model.setFactors(next);
     return loss;
+  }
+
+  get state(): OptimizerState {
+    const { e } = this;
+    const vel = this.vel.map((v) => (v ? (v.shape.length === 3 ? e.downloadBatch(v) : [e.download(v)]) : null));
+    return { vel, k: this.k, restarts: this.restarts };
+  }
+
+  /** continue from a saved state (velocities upload with the batch shape they were saved with) */
+  set state(s: OptimizerState) {
+    const old = this.vel.filter(Boolean) as Tensor[];
+    if (old.length) this.e.dispose(...old);
+    this.vel = s.vel.map((ms) => (ms ? (ms.length === 1 ? this.e.upload(ms[0]) : this.e.uploadBatch(ms)) : null));
+    this.k = s.k;
+    this.restarts = s.restarts;
   }
 
   dispose(): void {

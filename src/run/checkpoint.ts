@@ -1,0 +1,114 @@
+/**
+ * Fit checkpoints on disk: a long fit (the SGMC family: sgmc, sgmc-z, dmf, fm) saves its loop state every so many seconds and a
+ * rerun of the same task continues from it instead of from the start (a killed worker, a SLURM job past its time
+ * limit). One file per fit of a task: `<outdir>/checkpoints/<task key>/fit<j>.ckpt`, removed once the task's record
+ * is written.
+ *
+ * Format: the 8 bytes `SGMCCKP1`, a little-endian uint32 header length, the UTF-8 JSON header, zero padding to a
+ * multiple of 8, then the float64 data of every matrix and Float64Array in header order. In the header a matrix is
+ * `{"$mat": [rows, cols]}`, a Float64Array `{"$f64": length}`, a non-finite number `{"$num": "NaN" | "Infinity" |
+ * "-Infinity"}`. Written atomically (temporary file, fsync, rename): a reader sees the previous checkpoint or the
+ * new one, never half of one.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeChunksAtomicSync } from '../core/atomic.ts';
+import { InputError } from '../core/errors.ts';
+import type { Mat } from '../core/matrix.ts';
+import type { FitCheckpoint } from '../methods/types.ts';
+
+const MAGIC = 'SGMCCKP1';
+
+const isMat = (x: object): x is Mat =>
+  'rows' in x && 'cols' in x && 'data' in x && x.data instanceof Float64Array && Object.keys(x).length === 3;
+
+/** A plain value (objects, arrays, numbers, strings, booleans, null, matrices, Float64Arrays) as header + blobs. */
+export function encodeCheckpoint(value: unknown): Uint8Array[] {
+  const blobs: Float64Array[] = [];
+  const walk = (x: unknown, at: string): unknown => {
+    if (x === null || typeof x === 'string' || typeof x === 'boolean') return x;
+    if (typeof x === 'number') return Number.isFinite(x) ? x : { $num: String(x) };
+    if (x instanceof Float64Array) {
+      blobs.push(x);
+      return { $f64: x.length };
+    }
+    if (ArrayBuffer.isView(x)) throw new TypeError(`checkpoint value ${at}: only Float64Array data can be saved`);
+    if (Array.isArray(x)) return x.map((v, i) => walk(v, `${at}[${i}]`));
+    if (typeof x === 'object') {
+      if (isMat(x)) {
+        if (x.data.length !== x.rows * x.cols) throw new RangeError(`checkpoint value ${at}: ${x.rows} x ${x.cols} matrix with ${x.data.length} values`);
+        blobs.push(x.data);
+        return { $mat: [x.rows, x.cols] };
+      }
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(x)) if (v !== undefined) o[k] = walk(v, `${at}.${k}`);
+      return o;
+    }
+    throw new TypeError(`checkpoint value ${at}: cannot save a ${typeof x}`);
+  };
+  const header = Buffer.from(JSON.stringify(walk(value, '$')));
+  const head = Buffer.alloc(8 + 4 + header.length + ((8 - ((12 + header.length) % 8)) % 8));
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(header.length, 8);
+  header.copy(head, 12);
+  return [head, ...blobs.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength))];
+}
+
+/** Inverse of `encodeCheckpoint`; `file` names the source in errors. */
+export function decodeCheckpoint(buf: Uint8Array, file: string): unknown {
+  const bad = (why: string): InputError =>
+    new InputError(`not a usable fit checkpoint: ${why}`, { file, hint: 'delete it to start that fit from the beginning' });
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 12 || b.toString('latin1', 0, 8) !== MAGIC) throw bad(`it does not start with ${MAGIC}`);
+  const len = b.readUInt32LE(8);
+  if (12 + len > b.length) throw bad('the header is cut off');
+  let header: unknown;
+  try {
+    header = JSON.parse(b.toString('utf8', 12, 12 + len));
+  } catch (e) {
+    throw bad(`the header is not JSON (${(e as Error).message})`);
+  }
+  let off = 12 + len + ((8 - ((12 + len) % 8)) % 8);
+  const take = (n: number): Float64Array => {
+    if (!Number.isInteger(n) || n < 0 || off + 8 * n > b.length) throw bad('the data is cut off');
+    // copy: the file buffer's offset need not be 8-aligned
+    const out = new Float64Array(n);
+    new Uint8Array(out.buffer).set(b.subarray(off, off + 8 * n));
+    off += 8 * n;
+    return out;
+  };
+  const walk = (x: unknown): unknown => {
+    if (x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map(walk);
+    const o = x as Record<string, unknown>;
+    if ('$num' in o) return Number(o.$num);
+    if ('$f64' in o) return take(o.$f64 as number);
+    if ('$mat' in o) {
+      const [rows, cols] = o.$mat as [number, number];
+      return { rows, cols, data: take(rows * cols) };
+    }
+    const r: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) r[k] = walk(v);
+    return r;
+  };
+  const value = walk(header);
+  if (off !== b.length) throw bad(`${b.length - off} bytes after the data`);
+  return value;
+}
+
+/** Checkpoint file of fit `j` of a task (0 = the fit, or the selection candidates then the final fit). */
+export const checkpointFile = (outdir: string, key: string, j: number): string => join(outdir, 'checkpoints', key, `fit${j}.ckpt`);
+export const checkpointDir = (outdir: string, key: string): string => join(outdir, 'checkpoints', key);
+
+/** A `FitCheckpoint` kept in `file`. */
+export function fileCheckpoint(file: string, everySeconds: number): FitCheckpoint {
+  return {
+    everySeconds,
+    load: () => (existsSync(file) ? decodeCheckpoint(readFileSync(file), file) : null),
+    save: (state) => writeChunksAtomicSync(file, encodeCheckpoint(state)),
+    where: file,
+  };
+}
+
+/** Remove a task's checkpoints (after its record is written). */
+export const clearCheckpoints = (outdir: string, key: string): void => rmSync(checkpointDir(outdir, key), { recursive: true, force: true });

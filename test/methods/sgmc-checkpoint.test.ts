@@ -1,0 +1,134 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getEngine } from '../../src/engine/registry.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { mat } from '../../src/core/matrix.ts';
+import { sgmcMethod } from '../../src/methods/sgmc.ts';
+import type { FitCheckpoint, FitOutput } from '../../src/methods/types.ts';
+import { decodeCheckpoint, encodeCheckpoint, fileCheckpoint } from '../../src/run/checkpoint.ts';
+import { bandLimited, syntheticInput, GIVEN_GRAPH } from './sgmc-synthetic.ts';
+
+/** a checkpoint in memory that "kills" the fit (throws) at its `killAt`-th save, like a worker stopped mid-run */
+class Killing implements FitCheckpoint {
+  everySeconds = 0;
+  where = 'memory';
+  saves = 0;
+  state: unknown = null;
+  constructor(private readonly killAt: number) {}
+  load = (): unknown => this.state;
+  save(s: unknown): void {
+    // through the file format, as on disk
+    this.state = decodeCheckpoint(Buffer.concat(encodeCheckpoint(s)), this.where);
+    if (++this.saves === this.killAt) throw new Error('killed');
+  }
+}
+
+const PARAMS = { graph: GIVEN_GRAPH, lr: 0.003, lrScale: 'none' as const, evalEvery: 10, iterations: 400, optimizer: 'nesterov-restart' as const, momentum: 0.9 };
+
+function sameFit(a: FitOutput, b: FitOutput, what: string): void {
+  assert.deepEqual(a.scores.data, b.scores.data, `${what}: scores`);
+  for (const k of ['iterations', 'scoresAt', 'stoppedBy', 'validationRmse', 'optimistic_rmse', 'optimistic_iteration', 'refit']) {
+    assert.equal(a.info?.[k], b.info?.[k], `${what}: info.${k}`);
+  }
+  assert.deepEqual(a.traces, b.traces, `${what}: traces`);
+}
+
+test('a fit killed after a checkpoint and run again gives exactly the uninterrupted result (loop, optimiser, stopping and refit state)', async () => {
+  const engine = await getEngine('js');
+  const s = bandLimited(engine, 20, 16, 3, 0.4, 3);
+  const withProbe = () => {
+    const x = syntheticInput(engine, s, 1);
+    x.probe = (X) => {
+      let e2 = 0;
+      for (const c of s.testCells) e2 += (X.data[c] - s.truth.data[c]) ** 2;
+      return { rmse: Math.sqrt(e2 / s.testCells.length) };
+    };
+    x.traceSingularValues = { k: 3, every: 50 };
+    return x;
+  };
+  const params = { ...PARAMS, optimizer: 'gd' as const, lr: 0.001, iterations: 1000, stopping: 'validation-best' as const, patience: 8, refit: true };
+  const straight = await sgmcMethod.fit(withProbe(), params);
+  const selected = straight.info?.scoresAt as number;
+  assert.ok(selected > 30 && selected < (straight.info?.iterations as number), `a selected count inside the run (${selected})`);
+  const loopEvals = (straight.info?.iterations as number) / 10;
+  // kills in the first phase, at its last save, and in the refit (its saves come after the first phase's)
+  for (const killAt of [1, 5, loopEvals - 1, loopEvals + 2]) {
+    const ck = new Killing(killAt);
+    await assert.rejects(() => sgmcMethod.fit({ ...withProbe(), checkpoint: ck }, params), /killed/);
+    const phase = (ck.state as { phase: string }).phase;
+    assert.equal(phase, killAt >= loopEvals ? 'refit' : 'fit');
+    const again = await sgmcMethod.fit({ ...withProbe(), checkpoint: ck }, params);
+    sameFit(again, straight, `killed at save ${killAt} (${phase})`);
+  }
+  // the check can fail: resuming from a checkpoint of another run (another step) does not give this result
+  const other = new Killing(3);
+  await assert.rejects(() => sgmcMethod.fit({ ...withProbe(), checkpoint: other }, { ...params, lr: 0.002 }), /killed/);
+  const mixed = await sgmcMethod.fit({ ...withProbe(), checkpoint: other }, params);
+  assert.notDeepEqual(mixed.scores.data, straight.scores.data);
+});
+
+test('fixed-count fits with momentum resume exactly too, and the time per update counts the earlier runs', async () => {
+  const engine = await getEngine('js');
+  const s = bandLimited(engine, 18, 14, 2, 0.5, 5);
+  const params = { ...PARAMS, stopping: 'fixed' as const, iterations: 120 };
+  const straight = await sgmcMethod.fit(syntheticInput(engine, s, 1), params);
+  const ck = new Killing(4);
+  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params), /killed/);
+  const saved = ck.state as { loop: { it: number; seconds: number } };
+  assert.equal(saved.loop.it, 40);
+  const again = await sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params);
+  sameFit(again, straight, 'fixed');
+  assert.ok((again.info?.seconds as number) >= saved.loop.seconds, 'seconds include the run before the kill');
+});
+
+test('a checkpoint that does not fit the fit is refused with its file named', async () => {
+  const engine = await getEngine('js');
+  const s = bandLimited(engine, 20, 16, 3, 0.4, 3);
+  const params = { ...PARAMS, stopping: 'fixed' as const, iterations: 50 };
+  const ck = new Killing(2);
+  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params), /killed/);
+  // the same state under a fit with other inner widths
+  await assert.rejects(
+    () => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, { ...params, pInner: 5, qInner: 5 }),
+    (e: unknown) => e instanceof InputError && e.where.file === 'memory' && /does not fit/.test(e.message) && /delete it/.test(e.message),
+  );
+  // a run longer than the checkpoint's is fine; one shorter than the saved count is not
+  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, { ...params, iterations: 10 }), /saved after 20 updates, the run has 10/);
+  const foreign: FitCheckpoint = { everySeconds: 0, where: 'memory', load: () => ({ kind: 'something-else' }), save: () => {} };
+  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: foreign }, params), (e: unknown) => e instanceof InputError && /not a checkpoint of an SGMC-family fit/.test(e.message));
+});
+
+test('checkpoint files: round trip of matrices, arrays and non-finite numbers; damaged files are refused by name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+  const file = join(dir, 'sub', 'fit0.ckpt');
+  const ck = fileCheckpoint(file, 60);
+  assert.equal(ck.load(), null);
+  const M = mat(3, 5, Array.from({ length: 15 }, (_, k) => k / 7 - 1));
+  const value = { a: [M, null, { rows: 0, cols: 4, data: new Float64Array(0) }], v: Float64Array.of(1.5, -0, 3), n: [NaN, Infinity, -Infinity, 2], s: 'x', b: true, deep: { m: [[M]] } };
+  ck.save(value);
+  const back = ck.load() as typeof value;
+  assert.deepEqual(back.a[0], M);
+  assert.equal(back.a[1], null);
+  assert.deepEqual(back.a[2], { rows: 0, cols: 4, data: new Float64Array(0) });
+  assert.deepEqual(back.v, value.v);
+  assert.ok(Number.isNaN(back.n[0]) && back.n[1] === Infinity && back.n[2] === -Infinity && back.n[3] === 2);
+  assert.deepEqual(back.deep.m[0][0], M);
+  assert.equal(back.s, 'x');
+  assert.deepEqual(readdirSync(join(dir, 'sub')), ['fit0.ckpt'], 'no temporary file left');
+  const bytes = readFileSync(file);
+  const refused = (buf: Uint8Array, why: RegExp): void =>
+    assert.throws(() => decodeCheckpoint(buf, file), (e: unknown) => e instanceof InputError && e.where.file === file && why.test(e.message));
+  refused(bytes.subarray(0, bytes.length - 8), /cut off/);
+  refused(Buffer.concat([bytes, Buffer.alloc(8)]), /8 bytes after the data/);
+  refused(Buffer.from('not a checkpoint at all'), /SGMCCKP1/);
+  const badHeader = Buffer.from(bytes);
+  badHeader[12] = 0x7b + 1; // '{' -> '|'
+  refused(badHeader, /not JSON/);
+  writeFileSync(file, bytes.subarray(0, 20));
+  assert.throws(() => ck.load(), /cut off/);
+  assert.throws(() => encodeCheckpoint({ x: new Int32Array(2) }), /\$\.x: only Float64Array/);
+  assert.ok(existsSync(file));
+});
