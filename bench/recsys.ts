@@ -13,11 +13,14 @@
  *
  * Data: `--mirror` default ../shared/datasets/recsys (env RECSYS_MIRROR), cache in a temp dir. Engine: the
  * default (`DTI_ENGINE` overrides; `RECSYS_DTYPE=float32` for single precision). Every run records the engine, the machine load and wall time.
+ * Long runs: `RECSYS_CHECKPOINT=<file>` saves the fit every `RECSYS_CHECKPOINT_SECONDS` (600) and a rerun with the same
+ * arguments continues from the file.
  */
 import { existsSync, readFileSync, readdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic.ts';
+import { fileCheckpoint } from '../src/run/checkpoint.ts';
 import { mat, type Mat } from '../src/core/matrix.ts';
 import { Rng } from '../src/core/rng.ts';
 import '../src/datasets/recsys/index.ts';
@@ -55,6 +58,8 @@ interface Row {
   optimisticIteration?: number;
   iterations?: number;
   stoppedBy?: string;
+  /** a fit continued from a checkpoint (RECSYS_CHECKPOINT): the update count it continued from */
+  resumedAt?: number;
   /** the update whose scores give `rmse` (validation-best: the best validation point; else = iterations) */
   scoresAt?: number;
   /** validation RMSE of the returned scores (validation stopping modes): what selects among settings */
@@ -139,7 +144,11 @@ async function runOne(name: string, method: string, overrides: Record<string, un
   const onProgress = (_: number, info?: Record<string, number>): void => {
     if (info?.validationRmse !== undefined) console.error(`  update ${info.iteration}: validation RMSE ${info.validationRmse.toPrecision(5)}`);
   };
-  const input = { ...ratingFitInput(d, { engine, seed: 1, cacheDir: join(cacheDir, 'eig') }), probe, onProgress };
+  // RECSYS_CHECKPOINT=<file>: save the fit every RECSYS_CHECKPOINT_SECONDS (default 600) and continue from the file
+  // when it exists (hours-long Table 5 runs on a CPU survive a lost session; delete the file to start over)
+  const ckFile = process.env.RECSYS_CHECKPOINT;
+  const checkpoint = ckFile ? fileCheckpoint(resolve(ckFile), Number(process.env.RECSYS_CHECKPOINT_SECONDS ?? 600)) : undefined;
+  const input = { ...ratingFitInput(d, { engine, seed: 1, cacheDir: join(cacheDir, 'eig') }), probe, onProgress, ...(checkpoint ? { checkpoint } : {}) };
   // the basis (eigendecomposition) is computed once, outside the timed iterations
   const t0 = performance.now();
   const rowOf = (seconds: number, fields: Partial<Row>): Row => ({
@@ -157,9 +166,11 @@ async function runOne(name: string, method: string, overrides: Record<string, un
     }
     throw err;
   }
-  const seconds = (performance.now() - t0) / 1000;
   const info = out.info ?? {};
+  // a resumed fit: its own clock counts the earlier runs too
+  const seconds = info.resumedAt !== undefined ? (info.seconds as number) : (performance.now() - t0) / 1000;
   const row = rowOf(seconds, {
+    ...(info.resumedAt !== undefined ? { resumedAt: info.resumedAt as number } : {}),
     rmse: testRmse(d, out.scores),
     optimisticRmse: info.optimistic_rmse as number | undefined,
     optimisticIteration: info.optimistic_iteration as number | undefined,

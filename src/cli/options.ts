@@ -35,6 +35,7 @@ export function addConfigOptions(cmd: Command): Command {
     .option('--resume', 'skip tasks with a valid record (default)')
     .option('--no-resume', 'recompute every task')
     .option('--save-predictions', 'save test-cell scores and labels per task')
+    .option('--checkpoint-seconds <s>', 'save long fits every s seconds so a rerun continues them (default 600; 0 = off)', num)
     .option('--mirror <dir|url>', 'dataset mirror (also $DTI_MIRROR)')
     .option('--offline', 'no network: cache and bundled copies only')
     .option('--cache-dir <dir>', 'dataset cache directory')
@@ -102,6 +103,7 @@ export function flagsToConfig(o: Opts): { layer: Record<string, unknown>; bareFo
   set('executor.slurm.pollSeconds', o.slurmPoll);
   if (o.resume !== undefined) set('resume', o.resume);
   if (o.savePredictions) set('savePredictions', true);
+  set('checkpointSeconds', o.checkpointSeconds);
   set('data.mirror', o.mirror);
   if (o.offline) set('data.offline', true);
   set('data.cacheDir', o.cacheDir);

@@ -64,6 +64,8 @@ export interface Config {
   };
   executor: { name: string; jobs: number | null; retries: number; slurm: SlurmOptions };
   resume: boolean;
+  /** seconds between fit checkpoints of long fits (0 = none; src/run/checkpoint.ts) */
+  checkpointSeconds: number;
   /** earlier runs' outdirs (absolute) whose matching valid records are copied instead of recomputed */
   reuse: string[];
   savePredictions: boolean;

@@ -10,7 +10,7 @@
  * "-Infinity"}`. Written atomically (temporary file, fsync, rename): a reader sees the previous checkpoint or the
  * new one, never half of one.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeChunksAtomicSync } from '../core/atomic.ts';
 import { InputError } from '../core/errors.ts';
@@ -110,5 +110,12 @@ export function fileCheckpoint(file: string, everySeconds: number): FitCheckpoin
   };
 }
 
-/** Remove a task's checkpoints (after its record is written). */
-export const clearCheckpoints = (outdir: string, key: string): void => rmSync(checkpointDir(outdir, key), { recursive: true, force: true });
+/** Remove a task's checkpoints (after its record is written), and the checkpoints folder once it is empty. */
+export function clearCheckpoints(outdir: string, key: string): void {
+  rmSync(checkpointDir(outdir, key), { recursive: true, force: true });
+  try {
+    rmdirSync(join(outdir, 'checkpoints'));
+  } catch {
+    // absent, or other tasks' checkpoints are still there
+  }
+}

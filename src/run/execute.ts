@@ -24,6 +24,7 @@ import { innerSeed, innerSplit } from '../select/inner-split.ts';
 import { innerView } from '../select/inner-view.ts';
 import { runSelection, selectionInfo, type SelectionOutcome } from '../select/run.ts';
 import { winnerParams, type WinnerParams } from '../select/step.ts';
+import { checkpointFile, clearCheckpoints, fileCheckpoint } from './checkpoint.ts';
 
 /** Per-process caches so a worker loads each dataset, fold file and engine once. */
 export class TaskContext {
@@ -132,17 +133,20 @@ export async function runTask(
   const method = ctx.deps.getMethod(spec.method);
   const nFits = spec.select ? spec.select.candidates.length + 1 : 1;
   const stepProgress = (j: number): FitInput['onProgress'] => (onProgress ? (f) => onProgress((j + f) / nFits) : undefined);
+  // fit j (the selection candidates, then the final fit) keeps its checkpoint in its own file
+  const checkpointOf = (j: number): Pick<FitInput, 'checkpoint'> =>
+    spec.checkpointSeconds ? { checkpoint: fileCheckpoint(checkpointFile(spec.outdir, spec.key, j), spec.checkpointSeconds) } : {};
   let params = spec.params;
   let selectInfo: Record<string, number> | undefined;
   if (spec.select) {
-    const sel = await selectOnInnerSplit(spec, ctx, { ds, fold, view, graphs, graphsFor, engine }, stepProgress);
+    const sel = await selectOnInnerSplit(spec, ctx, { ds, fold, view, graphs, graphsFor, engine }, stepProgress, checkpointOf);
     params = sel.params;
     selectInfo = selectionInfo(sel, spec.select.metric);
     // scaleStep: the winner takes the step it was chosen with per training cell (docs/selection.md)
     if (sel.stepRatio !== undefined) selectInfo.select_step_ratio = sel.stepRatio;
   }
   const Y = fitMatrix(spec, ds.kind, view, graphs);
-  const input: FitInput = { Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(nFits - 1) };
+  const input: FitInput = { Y, W: view.W, graphs, engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(nFits - 1), ...checkpointOf(nFits - 1) };
   if (spec.optimistic) input.probe = (X) => ctx.deps.scoreTestCells(X, truth, fold.testCells, kind);
   if (spec.traces) input.traceSingularValues = { k: spec.traces.singularValues, every: spec.traces.every };
   const out = await method.fit(input, params);
@@ -200,6 +204,7 @@ export async function runTask(
     ...(traces ? { traces } : {}),
   };
   await writeRecord(recordFile(spec.outdir, spec.id), rec);
+  clearCheckpoints(spec.outdir, spec.key);
   return rec;
 }
 
@@ -223,6 +228,7 @@ async function selectOnInnerSplit(
   ctx: TaskContext,
   f: FoldParts,
   stepProgress: (j: number) => FitInput['onProgress'],
+  checkpointOf: (j: number) => Pick<FitInput, 'checkpoint'>,
 ): Promise<SelectionOutcome & WinnerParams> {
   const sel = spec.select!;
   const { rows, cols } = dims(f.ds);
@@ -242,7 +248,7 @@ async function selectOnInnerSplit(
     kind: f.ds.kind === 'dti' ? 'dti' : 'ratings',
     score: ctx.deps.scoreTestCells,
     fit: async (params, i) => {
-      const input: FitInput = { Y, W: inner.W, graphs, engine: f.engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(i) };
+      const input: FitInput = { Y, W: inner.W, graphs, engine: f.engine, seed: spec.seed, dataset: spec.dataset, setting: spec.setting, onProgress: stepProgress(i), ...checkpointOf(i) };
       return (await method.fit(input, params)).scores;
     },
   });

@@ -215,6 +215,7 @@ export function planTasks(p: PlanInput): TaskSpec[] {
             engine: { ...config.engine, dtype: m.dtype ?? config.engine.dtype },
             outdir: config.outdir,
             savePredictions: config.savePredictions,
+            checkpointSeconds: config.checkpointSeconds,
             data: config.data,
             plugins: config.plugins,
           });

@@ -19,6 +19,7 @@ import { foldsFileFor, graphCacheDir, recordFile, type TaskSpec } from './task.t
 import { readRecord } from './records.ts';
 import { completeRecordIn, reuseRecords } from './reuse.ts';
 import { Trace } from './trace.ts';
+import { checkpointDir, clearCheckpoints } from './checkpoint.ts';
 import { infoDir, writeChecksums, writeConfigInfo, writeVersions } from './info.ts';
 import { getExecutor } from '../executors/all.ts';
 import type { TaskRecord } from './record.ts';
@@ -239,6 +240,11 @@ export async function runStage(ctx: StageContext): Promise<RunSummary> {
   await writeVersions(c.outdir, ctx.engine ? engineProvenance(ctx.engine) : undefined);
   let pending = c.resume ? tasks.filter((t) => !isComplete(t)) : tasks;
   const resumed = tasks.length - pending.length;
+  // fit checkpoints: a finished task's are stale (a kill between its record and their removal); --no-resume starts over
+  const pendingSet = new Set(pending);
+  for (const t of tasks) if (!c.resume || !pendingSet.has(t)) clearCheckpoints(c.outdir, t.key);
+  const continuing = pending.filter((t) => existsSync(checkpointDir(c.outdir, t.key))).length;
+  if (continuing) ctx.progress.log(`[run] resume: ${continuing} task(s) continue their fits from checkpoints`);
   // the same tasks finished by earlier runs (`reuse`): copied, not recomputed
   const reused = c.resume && c.reuse.length ? await reuseRecords(pending, c.reuse) : [];
   if (reused.length) {

@@ -46,6 +46,8 @@ export interface TaskSpec {
   /** absolute run output directory */
   outdir: string;
   savePredictions: boolean;
+  /** seconds between fit checkpoints (0 or absent = none); not part of the key: a checkpointed fit gives the same numbers */
+  checkpointSeconds?: number;
   data: { cacheDir: string | null; mirror: string | null; offline: boolean };
   plugins: string[];
 }

@@ -58,10 +58,13 @@ test('a fit killed after a checkpoint and run again gives exactly the uninterrup
   for (const killAt of [1, 5, loopEvals - 1, loopEvals + 2]) {
     const ck = new Killing(killAt);
     await assert.rejects(() => sgmcMethod.fit({ ...withProbe(), checkpoint: ck }, params), /killed/);
-    const phase = (ck.state as { phase: string }).phase;
+    const { phase, loop } = ck.state as { phase: string; loop: { it: number } };
     assert.equal(phase, killAt >= loopEvals ? 'refit' : 'fit');
     const again = await sgmcMethod.fit({ ...withProbe(), checkpoint: ck }, params);
     sameFit(again, straight, `killed at save ${killAt} (${phase})`);
+    assert.equal(again.info?.resumedAt, loop.it, 'the record says where the fit continued');
+    assert.equal(again.info?.resumedPhase, phase);
+    assert.equal(straight.info?.resumedAt, undefined);
   }
   // the check can fail: resuming from a checkpoint of another run (another step) does not give this result
   const other = new Killing(3);

@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import fg from 'fast-glob';
 import { repoRoot } from '../helpers/paths.ts';
 import { cli, tmp, baseArgs, listFiles, recordEssence, toyPlugin } from '../orchestration/helpers.ts';
 
@@ -71,4 +72,38 @@ test('slurm: array elements that die are resubmitted, then the run completes', a
   assert.equal(trace.filter((l) => l.includes('\tfailed: ')).length, 2, trace.join('\n'));
   assert.equal(trace.filter((l) => l.endsWith('\tok')).length, 2, trace.join('\n'));
   assert.equal(listFiles(join(out, 'records')).length, 2);
+});
+
+test('slurm: an element cancelled mid-fit (pre-emption, a time limit) is resubmitted and continues its fit from the checkpoint', async (t) => {
+  if (skip) return t.skip(skip);
+  const out = tmp('slurm-ckpt');
+  const ref = tmp('slurm-ckpt-ref');
+  const cfg = join(out, 'config.json');
+  writeFileSync(cfg, JSON.stringify({ methods: [{ name: 'sgmc', params: { stopping: 'fixed', iterations: 2000, evalEvery: 10, lr: 0.05, lrScale: 'none' } }] }));
+  const args = (dir: string, extra: string[]): string[] => ['run', '--config', cfg, ...baseArgs(dir, ['--only-folds', '0', '--checkpoint-seconds', '0.01', ...extra], null)];
+  const local = await cli(args(ref, ['--jobs', '1']));
+  assert.equal(local.code, 0, local.err);
+  const running = cli(args(out, [...slurmArgs, '--retries', '1']));
+  // cancel the array once its fit has saved a checkpoint
+  const deadline = Date.now() + 120_000;
+  while (!fg.sync('checkpoints/*/fit0.ckpt', { cwd: out }).length) {
+    assert.ok(Date.now() < deadline, 'no checkpoint appeared');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  const cancel = spawnSync('scancel', ['--full', '--user', 'root'], { encoding: 'utf8' });
+  assert.equal(cancel.status, 0, cancel.stderr);
+  const r = await running;
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /attempt 2/);
+  const file = 'records/nr/CVS1/sgmc/rep0-fold0.json';
+  const rec = JSON.parse(readFileSync(join(out, file), 'utf8'));
+  assert.ok(rec.info.resumedAt > 0, `the second attempt continued the fit (resumedAt ${rec.info.resumedAt})`);
+  const numbers = (p: string): unknown => {
+    const { task, metrics, key, info } = JSON.parse(readFileSync(p, 'utf8'));
+    const { seconds, msPerIteration, resumedAt, resumedPhase, ...rest } = info;
+    return { task, metrics, key, info: rest };
+  };
+  assert.deepEqual(numbers(join(out, file)), numbers(join(ref, file)));
+  assert.ok(!existsSync(join(out, 'checkpoints')));
 });

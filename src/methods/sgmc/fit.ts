@@ -241,6 +241,7 @@ export async function fitSpectralBatch(
   const stop = { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery, minIterations: p.minIterations, armDrop: p.armDrop, patience: p.patience };
   const extraOf = (model: SpectralModel): Record<string, number | string> => ({ ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: piAsked, qInner: qiAsked, pInnerComputed: pi, qInnerComputed: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1, filterPairsComputed: model.dataTerms });
   const { ck, saved } = savedState(inputs);
+  if (saved) extraInfo = { ...extraInfo, resumedAt: saved.loop.it, resumedPhase: saved.phase };
   // a checkpoint taken during the refit holds the first phase's result: only the refit goes on
   if (saved?.phase === 'refit') return refitOnAll(engine, inputs, S, { ...saved.first!, X: [] }, build, lr, p, progress, extraOf, ck, saved);
   const model = build(S);
