@@ -66,11 +66,12 @@ test('a fit killed after a checkpoint and run again gives exactly the uninterrup
     assert.equal(again.info?.resumedPhase, phase);
     assert.equal(straight.info?.resumedAt, undefined);
   }
-  // the check can fail: resuming from a checkpoint of another run (another step) does not give this result
+  // the check can fail: continuing another run's state (another step) would not give this result, and is refused
   const other = new Killing(3);
   await assert.rejects(() => sgmcMethod.fit({ ...withProbe(), checkpoint: other }, { ...params, lr: 0.002 }), /killed/);
-  const mixed = await sgmcMethod.fit({ ...withProbe(), checkpoint: other }, params);
+  const mixed = await sgmcMethod.fit(withProbe(), { ...params, lr: 0.002 });
   assert.notDeepEqual(mixed.scores.data, straight.scores.data);
+  await assert.rejects(() => sgmcMethod.fit({ ...withProbe(), checkpoint: other }, params), /other parameters or data/);
 });
 
 test('fixed-count fits with momentum resume exactly too, and the time per update counts the earlier runs', async () => {
@@ -93,13 +94,23 @@ test('a checkpoint that does not fit the fit is refused with its file named', as
   const params = { ...PARAMS, stopping: 'fixed' as const, iterations: 50 };
   const ck = new Killing(2);
   await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params), /killed/);
-  // the same state under a fit with other inner widths
+  const otherFit = (e: unknown): boolean =>
+    e instanceof InputError && e.where.file === 'memory' && /saved by a sgmc fit with other parameters or data/.test(e.message) && /delete it/.test(e.message);
+  // the state under a fit with other parameters, or of other data (another fold's validation seed, other cells)
+  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, { ...params, lr: 0.002 }), otherFit);
+  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 2), checkpoint: ck }, params), otherFit);
+  const cut = syntheticInput(engine, s, 1);
+  cut.W = mat(cut.W.rows, cut.W.cols, cut.W.data.map((v, k) => (k === cut.W.data.indexOf(1) ? 0 : v)));
+  await assert.rejects(() => sgmcMethod.fit({ ...cut, checkpoint: ck }, params), otherFit);
+  // behind the fingerprint the loop checks the state itself: factors of other widths are refused, not loaded
+  const narrow = new Killing(2);
+  const narrowParams = { ...params, pInner: 5, qInner: 5 };
+  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: narrow }, narrowParams), /killed/);
+  narrow.state = { ...(narrow.state as object), fingerprint: (ck.state as { fingerprint: string }).fingerprint };
   await assert.rejects(
-    () => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, { ...params, pInner: 5, qInner: 5 }),
-    (e: unknown) => e instanceof InputError && e.where.file === 'memory' && /does not fit/.test(e.message) && /delete it/.test(e.message),
+    () => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: narrow }, params),
+    (e: unknown) => e instanceof InputError && e.where.file === 'memory' && /does not fit this fit: P is not 1 x 20 x /.test(e.message),
   );
-  // a run longer than the checkpoint's is fine; one shorter than the saved count is not
-  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, { ...params, iterations: 10 }), /saved after 20 updates, the run has 10/);
   const foreign: FitCheckpoint = { everySeconds: 0, where: 'memory', load: () => ({ kind: 'something-else' }), save: () => {} };
   await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: foreign }, params), (e: unknown) => e instanceof InputError && /not a checkpoint of an SGMC-family fit/.test(e.message));
 });

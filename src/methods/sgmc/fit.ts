@@ -6,6 +6,7 @@
  */
 import { countNonzero, eye, mat, transpose, type Mat } from '../../core/matrix.ts';
 import { InputError } from '../../core/errors.ts';
+import { hashValue } from '../../core/hash.ts';
 import type { Engine, Eigen } from '../../engine/types.ts';
 import type { GraphSpec, Side } from '../../graphs/types.ts';
 import { validationSplit } from '../../splits/index.ts';
@@ -109,31 +110,46 @@ function outputs(
 /** What an SGMC-family fit saves: the loop of its current phase and, during a refit, the first phase's result. */
 interface FitState {
   kind: typeof FIT_STATE;
+  /** hash of the fit's parameters and data: a checkpoint continues only the fit that saved it */
+  fingerprint: string;
   phase: 'fit' | 'refit';
   loop: LoopSnapshot;
   first?: Omit<LoopResult, 'X'>;
 }
 const FIT_STATE = 'sgmc-fit/1';
 
-/** the checkpoint of a batch of one (a batch of several folds trains without) and its saved state */
-function savedState(inputs: readonly FitInput[]): { ck: FitCheckpoint | undefined; saved: FitState | null } {
+interface Saved {
+  ck: FitCheckpoint | undefined;
+  fingerprint: string;
+  saved: FitState | null;
+}
+
+/**
+ * The checkpoint of a batch of one (a batch of several folds trains without) and its saved state, which must come
+ * from a fit with the same parameters on the same data (`fingerprint`).
+ */
+function savedState(inputs: readonly FitInput[], variant: string, params: unknown): Saved {
   const ck = inputs.length === 1 ? inputs[0].checkpoint : undefined;
+  const x = inputs[0];
+  const fingerprint = ck ? hashValue({ variant, params, Y: x.Y.data, W: x.W.data, seed: x.seed }) : '';
   const s = ck?.load() as FitState | null | undefined;
-  if (s == null) return { ck, saved: null };
+  if (s == null) return { ck, fingerprint, saved: null };
+  const refuse = (why: string): InputError => new InputError(why, { file: ck!.where, hint: 'delete it to start that fit from the beginning' });
   if (typeof s !== 'object' || s.kind !== FIT_STATE || (s.phase !== 'fit' && s.phase !== 'refit') || (s.phase === 'refit' && !s.first)) {
-    throw new InputError('not a checkpoint of an SGMC-family fit', { file: ck!.where, hint: 'delete it to start that fit from the beginning' });
+    throw refuse('not a checkpoint of an SGMC-family fit');
   }
-  return { ck, saved: s };
+  if (s.fingerprint !== fingerprint) throw refuse(`the checkpoint was saved by a ${variant} fit with other parameters or data`);
+  return { ck, fingerprint, saved: s };
 }
 
 /** the loop's checkpoint in one phase: resume where that phase was saved */
-function phaseCheckpoint(ck: FitCheckpoint | undefined, saved: FitState | null, phase: FitState['phase'], first?: LoopResult): LoopCheckpoint | undefined {
+function phaseCheckpoint({ ck, fingerprint, saved }: Saved, phase: FitState['phase'], first?: LoopResult): LoopCheckpoint | undefined {
   if (!ck) return undefined;
   const firstPart = first ? (({ X: _, ...rest }) => rest)(first) : undefined;
   return {
     everySeconds: ck.everySeconds,
     resume: saved?.phase === phase ? saved.loop : null,
-    save: (loop) => ck.save({ kind: FIT_STATE, phase, loop, ...(firstPart ? { first: firstPart } : {}) } satisfies FitState),
+    save: (loop) => ck.save({ kind: FIT_STATE, fingerprint, phase, loop, ...(firstPart ? { first: firstPart } : {}) } satisfies FitState),
     where: ck.where,
   };
 }
@@ -240,19 +256,20 @@ export async function fitSpectralBatch(
   const lr = p.lrScale === 'spectral' ? Float64Array.from(inputs, (x, b) => p.lr / Math.max(1e-12, spectralNorm(x.Y, S[b])) ** (4 / 3)) : p.lr;
   const stop = { mode: p.stopping, iterations: p.iterations, tol: p.tol, evalEvery: p.evalEvery, minIterations: p.minIterations, armDrop: p.armDrop, patience: p.patience };
   const extraOf = (model: SpectralModel): Record<string, number | string> => ({ ...extraInfo, lr: typeof lr === 'number' ? lr : lr.join(' '), p: pp, q: qq, pInner: piAsked, qInner: qiAsked, pInnerComputed: pi, qInnerComputed: qi, sharedBases: shared ? 1 : 0, filterPairs: filters ? filters.p.length * filters.q.length : 1, filterPairsComputed: model.dataTerms });
-  const { ck, saved } = savedState(inputs);
+  const state = savedState(inputs, variant, p);
+  const { saved } = state;
   if (saved) extraInfo = { ...extraInfo, resumedAt: saved.loop.it, resumedPhase: saved.phase };
   // a checkpoint taken during the refit holds the first phase's result: only the refit goes on
-  if (saved?.phase === 'refit') return refitOnAll(engine, inputs, S, { ...saved.first!, X: [] }, build, lr, p, progress, extraOf, ck, saved);
+  if (saved?.phase === 'refit') return refitOnAll(engine, inputs, S, { ...saved.first!, X: [] }, build, lr, p, progress, extraOf, state);
   const model = build(S);
   let r: LoopResult;
   try {
-    r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, stop, hooks, progress, svTraceOf(inputs), phaseCheckpoint(ck, saved, 'fit'));
+    r = runLoop(engine, model, { kind: p.optimizer, lr, beta: p.momentum }, stop, hooks, progress, svTraceOf(inputs), phaseCheckpoint(state, 'fit'));
   } finally {
     model.dispose();
   }
   if (!p.refit) return outputs(inputs, r, model, extraOf(model), false);
-  return refitOnAll(engine, inputs, S, r, build, lr, p, progress, extraOf, ck, saved);
+  return refitOnAll(engine, inputs, S, r, build, lr, p, progress, extraOf, state);
 }
 
 /**
@@ -272,8 +289,7 @@ function refitOnAll(
   p: SgmcParams,
   progress: (f: number, info?: Record<string, number>) => void,
   extraOf: (model: SpectralModel) => Record<string, number | string>,
-  ck: FitCheckpoint | undefined,
-  saved: FitState | null,
+  state: Saved,
 ): FitOutput[] {
   const full = inputs.map((x) => x.W);
   const lrAll = Float64Array.from(full, (W, b) => ((typeof lr === 'number' ? lr : lr[b]) * countNonzero(trained[b])) / Math.max(1, countNonzero(W)));
@@ -288,7 +304,7 @@ function refitOnAll(
       inputs.map(() => ({})),
       (f, info) => progress(f, { ...info, refit: 1 }),
       undefined,
-      phaseCheckpoint(ck, saved, 'refit', first),
+      phaseCheckpoint(state, 'refit', first),
     );
     const both: LoopResult = { ...first, X: r.X, seconds: first.seconds + r.seconds };
     return outputs(inputs, both, model, { ...extraOf(model), refit: 1, refitLr: Array.from(lrAll).join(' ') }, false, Math.max(...first.iterations) + count);
