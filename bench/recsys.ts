@@ -16,7 +16,7 @@
  * Long runs: `RECSYS_CHECKPOINT=<file>` saves the fit every `RECSYS_CHECKPOINT_SECONDS` (600) and a rerun with the same
  * arguments continues from the file.
  */
-import { existsSync, readFileSync, readdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic.ts';
@@ -181,6 +181,8 @@ async function runOne(name: string, method: string, overrides: Record<string, un
   });
   console.log(JSON.stringify(row));
   await save([row]);
+  // finished: a rerun starts afresh, as the pipeline's runner does
+  if (ckFile) rmSync(resolve(ckFile), { force: true });
 }
 
 /** ML-1M-shaped problem (6040 x 3706, density 4.47 %, 10-NN graphs on random features) for timing only. */
