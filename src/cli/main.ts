@@ -1,5 +1,5 @@
 /**
- * The `dti` command: one subcommand per stage (fetch, splits, graphs, run, report, predict) and `all`.
+ * The `dti` command: one subcommand per stage (fetch, splits, graphs, run, report, predict), `all`, and `status`.
  * Exit codes: 0 success, 1 failed tasks or an internal error, 2 invalid input (config, data, flags) or a busy outdir.
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -15,7 +15,7 @@ import { createProgress, type Progress } from '../run/progress.ts';
 import type { StageContext } from '../run/stages.ts';
 import { addConfigOptions, flagsToConfig } from './options.ts';
 
-export type StageName = 'fetch' | 'splits' | 'graphs' | 'run' | 'report' | 'predict' | 'all';
+export type StageName = 'fetch' | 'splits' | 'graphs' | 'run' | 'report' | 'predict' | 'all' | 'status';
 
 const STAGES: { name: StageName; summary: string }[] = [
   { name: 'fetch', summary: 'download and verify the datasets (cache, mirrors, bundled copies)' },
@@ -25,6 +25,7 @@ const STAGES: { name: StageName; summary: string }[] = [
   { name: 'report', summary: 'tables and plots from the task records' },
   { name: 'predict', summary: 'fit on all known interactions and rank new drug-target pairs' },
   { name: 'all', summary: 'fetch, splits, graphs, run and report in one go' },
+  { name: 'status', summary: 'tasks done, fits under way (their checkpoints: update, validation RMSE) and pending; takes no lock' },
 ];
 
 /** Options shared by injection in tests. */
@@ -66,12 +67,19 @@ async function runStageCommand(stage: StageName, o: Record<string, unknown>, mo:
   }
   // the library (datasets, engines, methods, report) loads only when a stage runs: --help and errors stay fast
   const { loadDeps, loadPlugins } = await import('../run/deps.ts');
-  const { fetchStage, graphsStage, loadDatasets, preflight, reportStage, runStage, splitsStage, writeConfigInfo } = await import(
+  const { fetchStage, graphsStage, isComplete, loadDatasets, planRun, preflight, reportStage, runStage, splitsStage, writeConfigInfo } = await import(
     '../run/stages.ts'
   );
   const deps = mo.deps ?? (await loadDeps());
   const progress = mo.progress ?? createProgress({ quiet: Boolean(o.quiet) });
   const ctx: StageContext = { config, deps, progress };
+  if (stage === 'status') {
+    // read-only, no lock: it may watch a run in progress
+    await loadPlugins(config.plugins);
+    const { taskStatus, formatStatus } = await import('../run/status.ts');
+    out(formatStatus(taskStatus(await planRun(ctx), isComplete), new Date()));
+    return 0;
+  }
   if (stage === 'run' || stage === 'all' || stage === 'graphs' || stage === 'report') await preflight(ctx);
   else await loadPlugins(config.plugins);
   const release = await lockOutdir(config.outdir);

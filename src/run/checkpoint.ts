@@ -10,7 +10,7 @@
  * "-Infinity"}`. Written atomically (temporary file, fsync, rename): a reader sees the previous checkpoint or the
  * new one, never half of one.
  */
-import { existsSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeChunksAtomicSync } from '../core/atomic.ts';
 import { InputError } from '../core/errors.ts';
@@ -54,21 +54,59 @@ export function encodeCheckpoint(value: unknown): Uint8Array[] {
   return [head, ...blobs.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength))];
 }
 
+const unusable = (file: string, why: string): InputError =>
+  new InputError(`not a usable fit checkpoint: ${why}`, { file, hint: 'delete it to start that fit from the beginning' });
+
+/** the header's JSON and where the data starts; `b` holds at least the header */
+function parseHeader(b: Buffer, file: string): { header: unknown; dataStart: number } {
+  if (b.length < 12 || b.toString('latin1', 0, 8) !== MAGIC) throw unusable(file, `it does not start with ${MAGIC}`);
+  const len = b.readUInt32LE(8);
+  if (12 + len > b.length) throw unusable(file, 'the header is cut off');
+  try {
+    return { header: JSON.parse(b.toString('utf8', 12, 12 + len)), dataStart: 12 + len + ((8 - ((12 + len) % 8)) % 8) };
+  } catch (e) {
+    throw unusable(file, `the header is not JSON (${(e as Error).message})`);
+  }
+}
+
+/** Replace the header's markers: non-finite numbers always, arrays through `array` (data or a stand-in). */
+function unmark(x: unknown, array: (marker: { $mat?: [number, number]; $f64?: number }) => unknown): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map((v) => unmark(v, array));
+  const o = x as Record<string, unknown>;
+  if ('$num' in o) return Number(o.$num);
+  if ('$f64' in o || '$mat' in o) return array(o);
+  const r: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) r[k] = unmark(v, array);
+  return r;
+}
+
+/**
+ * The header of a checkpoint file without its data (a Flixster checkpoint holds ~300 MB): numbers, strings and,
+ * for each matrix, `{rows, cols}`. For progress reports (`dti status`).
+ */
+export function readCheckpointHeader(file: string): unknown {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    readSync(fd, head, 0, 12, 0);
+    const len = head.length === 12 && head.toString('latin1', 0, 8) === MAGIC ? head.readUInt32LE(8) : 0;
+    const b = Buffer.alloc(12 + len);
+    const got = readSync(fd, b, 0, b.length, 0);
+    const { header } = parseHeader(b.subarray(0, got), file);
+    return unmark(header, (m) => (m.$mat ? { rows: m.$mat[0], cols: m.$mat[1] } : { length: m.$f64 }));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Inverse of `encodeCheckpoint`; `file` names the source in errors. */
 export function decodeCheckpoint(buf: Uint8Array, file: string): unknown {
-  const bad = (why: string): InputError =>
-    new InputError(`not a usable fit checkpoint: ${why}`, { file, hint: 'delete it to start that fit from the beginning' });
+  const bad = (why: string): InputError => unusable(file, why);
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < 12 || b.toString('latin1', 0, 8) !== MAGIC) throw bad(`it does not start with ${MAGIC}`);
-  const len = b.readUInt32LE(8);
-  if (12 + len > b.length) throw bad('the header is cut off');
-  let header: unknown;
-  try {
-    header = JSON.parse(b.toString('utf8', 12, 12 + len));
-  } catch (e) {
-    throw bad(`the header is not JSON (${(e as Error).message})`);
-  }
-  let off = 12 + len + ((8 - ((12 + len) % 8)) % 8);
+  const parsed = parseHeader(b, file);
+  const header = parsed.header;
+  let off = parsed.dataStart;
   const take = (n: number): Float64Array => {
     if (!Number.isInteger(n) || n < 0 || off + 8 * n > b.length) throw bad('the data is cut off');
     // copy: the file buffer's offset need not be 8-aligned
@@ -77,21 +115,7 @@ export function decodeCheckpoint(buf: Uint8Array, file: string): unknown {
     off += 8 * n;
     return out;
   };
-  const walk = (x: unknown): unknown => {
-    if (x === null || typeof x !== 'object') return x;
-    if (Array.isArray(x)) return x.map(walk);
-    const o = x as Record<string, unknown>;
-    if ('$num' in o) return Number(o.$num);
-    if ('$f64' in o) return take(o.$f64 as number);
-    if ('$mat' in o) {
-      const [rows, cols] = o.$mat as [number, number];
-      return { rows, cols, data: take(rows * cols) };
-    }
-    const r: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) r[k] = walk(v);
-    return r;
-  };
-  const value = walk(header);
+  const value = unmark(header, (m) => (m.$mat ? { rows: m.$mat[0], cols: m.$mat[1], data: take(m.$mat[0] * m.$mat[1]) } : take(m.$f64 as number)));
   if (off !== b.length) throw bad(`${b.length - off} bytes after the data`);
   return value;
 }

@@ -43,6 +43,13 @@ test('a run killed mid-fit continues the fit from its checkpoint and records the
 
   const out = tmp('ckpt');
   await killAfterCheckpoint(args(out, ['--checkpoint-seconds', '0.01']), out);
+  // dti status: the killed fit is under way at its checkpoint, fold 1 has not started
+  const st = await cli(['status', '-c', cfg, ...baseArgs(out, ['--only-folds', '0,1'], null)]);
+  assert.equal(st.code, 0, st.err);
+  assert.match(st.out, /^\[status\] 2 task\(s\): 0 done, 1 under way, 1 pending$/m);
+  const line = /^ {2}under way {2}nr\/CVS1\/sgmc\/rep0-fold0 {2}fit 0: update (\d+) of 800 after [\d.]+ (s|min); saved \d+ s ago$/m.exec(st.out);
+  assert.ok(line && Number(line[1]) > 0 && Number(line[1]) % 10 === 0, st.out);
+  assert.match(st.out, /^ {2}pending {4}nr\/CVS1\/sgmc\/rep0-fold1$/m);
   const again = await cli(args(out, ['--checkpoint-seconds', '0.01']));
   assert.equal(again.code, 0, again.err);
   assert.match(again.err, /1 task\(s\) continue their fits from checkpoints/);
@@ -50,6 +57,7 @@ test('a run killed mid-fit continues the fit from its checkpoint and records the
   assert.ok(rec.info.resumedAt > 0 && rec.info.resumedAt < 800, `resumed inside the run (${rec.info.resumedAt})`);
   assert.deepEqual(numbers(out), numbers(ref));
   assert.ok(!existsSync(join(out, 'checkpoints')), 'checkpoints are removed with the record written');
+  assert.match((await cli(['status', '-c', cfg, ...baseArgs(out, ['--only-folds', '0'], null)])).out, /1 task\(s\): 1 done, 0 under way, 0 pending/);
 
   // --no-resume: the checkpoint of a killed run is dropped and the fit starts from the beginning
   const fresh = tmp('ckpt-fresh');
