@@ -10,6 +10,7 @@ import { sgmcMethod } from '../../src/methods/sgmc.ts';
 import type { FitCheckpoint, FitOutput } from '../../src/methods/types.ts';
 import { decodeCheckpoint, encodeCheckpoint, fileCheckpoint } from '../../src/run/checkpoint.ts';
 import { bandLimited, syntheticInput, GIVEN_GRAPH } from './sgmc-synthetic.ts';
+import { engineCases } from '../engine/fixtures.ts';
 
 /** a checkpoint in memory that "kills" the fit (throws) at its `killAt`-th save, like a worker stopped mid-run */
 class Killing implements FitCheckpoint {
@@ -74,18 +75,20 @@ test('a fit killed after a checkpoint and run again gives exactly the uninterrup
   await assert.rejects(() => sgmcMethod.fit({ ...withProbe(), checkpoint: other }, params), /other parameters or data/);
 });
 
-test('fixed-count fits with momentum resume exactly too, and the time per update counts the earlier runs', async () => {
-  const engine = await getEngine('js');
-  const s = bandLimited(engine, 18, 14, 2, 0.5, 5);
-  const params = { ...PARAMS, stopping: 'fixed' as const, iterations: 120 };
-  const straight = await sgmcMethod.fit(syntheticInput(engine, s, 1), params);
-  const ck = new Killing(4);
-  await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params), /killed/);
-  const saved = ck.state as { loop: { it: number; seconds: number } };
-  assert.equal(saved.loop.it, 40);
-  const again = await sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params);
-  sameFit(again, straight, 'fixed');
-  assert.ok((again.info?.seconds as number) >= saved.loop.seconds, 'seconds include the run before the kill');
+test('fixed-count fits with momentum resume exactly on every engine (float32 ones too), and the time per update counts the earlier runs', async () => {
+  for (const c of engineCases()) {
+    const engine = await c.make();
+    const s = bandLimited(engine, 18, 14, 2, 0.5, 5);
+    const params = { ...PARAMS, stopping: 'fixed' as const, iterations: 120 };
+    const straight = await sgmcMethod.fit(syntheticInput(engine, s, 1), params);
+    const ck = new Killing(4);
+    await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params), /killed/);
+    const saved = ck.state as { loop: { it: number; seconds: number } };
+    assert.equal(saved.loop.it, 40);
+    const again = await sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params);
+    sameFit(again, straight, `fixed, ${c.label}`);
+    assert.ok((again.info?.seconds as number) >= saved.loop.seconds, 'seconds include the run before the kill');
+  }
 });
 
 test('a checkpoint that does not fit the fit is refused with its file named', async () => {
