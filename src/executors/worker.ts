@@ -21,12 +21,21 @@ const send = (m: FromWorker): void => {
 
 let ctx: TaskContext | undefined;
 
+/**
+ * The pool's process is gone (killed with SIGKILL, say): a fit runs synchronously between evaluations, so the
+ * 'disconnect' event would only be seen after the whole task, and the orphan would go on computing and writing
+ * checkpoints beside the next run's worker. `process.ppid` is read live; the fit asks at every evaluation.
+ */
+const parent = process.ppid;
+const orphaned = (): boolean => process.ppid !== parent;
+
 async function handle(spec: TaskSpec): Promise<void> {
   try {
     await loadPlugins(spec.plugins);
     ctx ??= new TaskContext(await loadDeps());
     let last = 0;
     const rec = await runTask(spec, ctx, (f) => {
+      if (orphaned()) process.exit(0);
       const now = Date.now();
       if (now - last > 500) {
         last = now;

@@ -136,7 +136,8 @@ export function fileCheckpoint(file: string, everySeconds: number): FitCheckpoin
 
 /** Remove a task's checkpoints (after its record is written), and the checkpoints folder once it is empty. */
 export function clearCheckpoints(outdir: string, key: string): void {
-  rmSync(checkpointDir(outdir, key), { recursive: true, force: true });
+  // retried: a writer that just died may have left a temporary file appearing during the removal
+  rmSync(checkpointDir(outdir, key), { recursive: true, force: true, maxRetries: 5 });
   try {
     rmdirSync(join(outdir, 'checkpoints'));
   } catch {
