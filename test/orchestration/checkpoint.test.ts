@@ -7,16 +7,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
-import { cli, tmp, baseArgs, spawnCli, exited } from './helpers.ts';
+import { cli, tmp, baseArgs, spawnCli, exited, recordNumbers } from './helpers.ts';
 
 const RECORD = 'records/nr/CVS1/sgmc/rep0-fold0.json';
 
-/** the record without what differs between runs of one task: timing, and where a resumed fit continued */
-function numbers(out: string): unknown {
-  const r = JSON.parse(readFileSync(join(out, RECORD), 'utf8'));
-  const { seconds, msPerIteration, resumedAt, resumedPhase, ...info } = r.info;
-  return { key: r.key, task: r.task, metrics: r.metrics, info };
-}
+const numbers = (out: string): unknown => recordNumbers(join(out, RECORD));
 
 /** start the run, SIGKILL it once a fit checkpoint exists (and some more updates ran) */
 async function killAfterCheckpoint(argv: string[], out: string): Promise<void> {

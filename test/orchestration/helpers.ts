@@ -55,6 +55,13 @@ export function recordEssence(file: string): unknown {
   return { key: r.key, task: r.task, metrics: r.metrics, nTest: r.nTest, nPositives: r.nPositives, info: r.info };
 }
 
+/** A record's numbers without what differs between runs of one task: timing, and where a resumed fit continued. */
+export function recordNumbers(file: string): unknown {
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  const { seconds, msPerIteration, resumedAt, resumedPhase, ...info } = r.info;
+  return { key: r.key, task: r.task, metrics: r.metrics, info };
+}
+
 /** nr, CVS1, folds 0 and 1 of a 3-fold split, the js engine; `methods` null = leave them to the config file. */
 export const baseArgs = (outdir: string, extra: string[] = [], methods: string | null = 'toy'): string[] => [
   '--datasets', 'nr', '--settings', 'CVS1', ...(methods ? ['--methods', methods] : []), '--repetitions', '1', '--n-folds', '3',

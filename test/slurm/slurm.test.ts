@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import fg from 'fast-glob';
 import { repoRoot } from '../helpers/paths.ts';
-import { cli, tmp, baseArgs, listFiles, recordEssence, toyPlugin } from '../orchestration/helpers.ts';
+import { cli, tmp, baseArgs, listFiles, recordEssence, recordNumbers, toyPlugin } from '../orchestration/helpers.ts';
 
 const script = join(repoRoot, 'test/slurm/cluster.sh');
 const clusterDir = tmp('slurm-cluster');
@@ -99,11 +99,6 @@ test('slurm: an element cancelled mid-fit (pre-emption, a time limit) is resubmi
   const file = 'records/nr/CVS1/sgmc/rep0-fold0.json';
   const rec = JSON.parse(readFileSync(join(out, file), 'utf8'));
   assert.ok(rec.info.resumedAt > 0, `the second attempt continued the fit (resumedAt ${rec.info.resumedAt})`);
-  const numbers = (p: string): unknown => {
-    const { task, metrics, key, info } = JSON.parse(readFileSync(p, 'utf8'));
-    const { seconds, msPerIteration, resumedAt, resumedPhase, ...rest } = info;
-    return { task, metrics, key, info: rest };
-  };
-  assert.deepEqual(numbers(join(out, file)), numbers(join(ref, file)));
+  assert.deepEqual(recordNumbers(join(out, file)), recordNumbers(join(ref, file)));
   assert.ok(!existsSync(join(out, 'checkpoints')));
 });

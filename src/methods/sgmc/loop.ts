@@ -10,6 +10,7 @@ import type { Engine, Tensor } from '../../engine/types.ts';
 import type { FactorModel } from './model.ts';
 import type { TestProbe } from '../types.ts';
 import { Optimizer, type OptimizerSpec, type OptimizerState } from './optim.ts';
+import { Ops } from './ops.ts';
 
 export interface StopSpec {
   /**
@@ -227,11 +228,12 @@ export function runLoop(
   const svEvery = svTrace ? Math.max(1, Math.floor(svTrace.every)) : 0;
   const sv: number[][][] = hooks.map(() => []);
   const svIts: number[] = [];
+  const ops = new Ops(engine);
   let before = 0; // seconds of earlier runs of this loop (resumed from a checkpoint)
   const elapsed = (): number => before + (performance.now() - t0) / 1000;
   const snapshot = (it: number): LoopSnapshot => ({
     it,
-    factors: model.factors.map((F, i) => (model.trainable[i] ? downloadAll(engine, F) : null)),
+    factors: model.factors.map((F, i) => (model.trainable[i] ? ops.downloadMany(F) : null)),
     optimizer: optimizer.state,
     final: [...final],
     iterations: [...iterations],
@@ -266,7 +268,7 @@ export function runLoop(
       if (!ms || ms.length !== B || ms.some((m) => m.rows !== r || m.cols !== c)) {
         throw misfit(`${model.names[i]} is not ${B} x ${r} x ${c}`);
       }
-      return B === 1 && F.shape.length === 2 ? engine.upload(ms[0]) : engine.uploadBatch(ms);
+      return ops.uploadMany(ms);
     });
     model.setFactors(up.map((t, i) => t ?? model.factors[i]));
     optimizer.state = s.optimizer;
@@ -406,6 +408,3 @@ export function runLoop(
     seconds: elapsed(),
   };
 }
-
-/** a factor's value for every batch item */
-const downloadAll = (e: Engine, t: Tensor): Mat[] => (t.shape.length === 3 ? e.downloadBatch(t) : [e.download(t)]);

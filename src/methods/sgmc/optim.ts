@@ -8,6 +8,7 @@
 import type { Mat } from '../../core/matrix.ts';
 import type { Engine, Tensor } from '../../engine/types.ts';
 import type { FactorModel } from './model.ts';
+import { Ops } from './ops.ts';
 
 export type OptimizerKind = 'gd' | 'momentum' | 'nesterov' | 'nesterov-restart';
 
@@ -112,16 +113,16 @@ export class Optimizer {
   }
 
   get state(): OptimizerState {
-    const { e } = this;
-    const vel = this.vel.map((v) => (v ? (v.shape.length === 3 ? e.downloadBatch(v) : [e.download(v)]) : null));
-    return { vel, k: this.k, restarts: this.restarts };
+    const ops = new Ops(this.e);
+    return { vel: this.vel.map((v) => (v ? ops.downloadMany(v) : null)), k: this.k, restarts: this.restarts };
   }
 
   /** continue from a saved state (velocities upload with the batch shape they were saved with) */
   set state(s: OptimizerState) {
     const old = this.vel.filter(Boolean) as Tensor[];
     if (old.length) this.e.dispose(...old);
-    this.vel = s.vel.map((ms) => (ms ? (ms.length === 1 ? this.e.upload(ms[0]) : this.e.uploadBatch(ms)) : null));
+    const ops = new Ops(this.e);
+    this.vel = s.vel.map((ms) => (ms ? ops.uploadMany(ms) : null));
     this.k = s.k;
     this.restarts = s.restarts;
   }
