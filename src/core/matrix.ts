@@ -122,6 +122,16 @@ export function countNonzero(m: Mat): number {
   return c;
 }
 
+/**
+ * Cells of the mask `part` / cells of the mask `all` (nonzeros): the factor a fixed step is scaled by when a model
+ * trained on `part` is trained again on `all`, so that it takes the same step per cell (docs/selection.md).
+ */
+export function cellRatio(part: Mat, all: Mat): number {
+  const n = countNonzero(all);
+  if (n === 0) throw new RangeError('no training cells to refit on');
+  return countNonzero(part) / n;
+}
+
 /** The arrays one after another in one Float64Array (e.g. the test scores of several folds). */
 export function concatArrays(parts: readonly ArrayLike<number>[]): Float64Array {
   const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));

@@ -5,9 +5,10 @@
  * is written.
  *
  * Format: the 8 bytes `SGMCCKP1`, a little-endian uint32 header length, the UTF-8 JSON header, zero padding to a
- * multiple of 8, then the float64 data of every matrix and Float64Array in header order. In the header a matrix is
- * `{"$mat": [rows, cols]}`, a Float64Array `{"$f64": length}`, a non-finite number `{"$num": "NaN" | "Infinity" |
- * "-Infinity"}`. Written atomically (temporary file, fsync, rename): a reader sees the previous checkpoint or the
+ * multiple of 8, then the data of every matrix and Float64Array in header order, little-endian. In the header a matrix
+ * is `{"$mat": [rows, cols]}` (float64 data) or `{"$mat32": [rows, cols]}` (float32 data: written for a matrix whose
+ * every value is a float32, as all of a float32 fit's are, so its file is half the size and reads back exactly), a
+ * Float64Array `{"$f64": length}`, a non-finite number `{"$num": "NaN" | "Infinity" | "-Infinity"}`. Written atomically (temporary file, fsync, rename): a reader sees the previous checkpoint or the
  * new one, never half of one.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, rmdirSync } from 'node:fs';
@@ -22,9 +23,19 @@ const MAGIC = 'SGMCCKP1';
 const isMat = (x: object): x is Mat =>
   'rows' in x && 'cols' in x && 'data' in x && x.data instanceof Float64Array && Object.keys(x).length === 3;
 
+/** the values as float32 when that loses nothing (NaN stays NaN), else null */
+function asFloat32(d: Float64Array): Float32Array | null {
+  const f = new Float32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    f[i] = d[i];
+    if (f[i] !== d[i] && !Number.isNaN(d[i])) return null;
+  }
+  return f;
+}
+
 /** A plain value (objects, arrays, numbers, strings, booleans, null, matrices, Float64Arrays) as header + blobs. */
 export function encodeCheckpoint(value: unknown): Uint8Array[] {
-  const blobs: Float64Array[] = [];
+  const blobs: (Float64Array | Float32Array)[] = [];
   const walk = (x: unknown, at: string): unknown => {
     if (x === null || typeof x === 'string' || typeof x === 'boolean') return x;
     if (typeof x === 'number') return Number.isFinite(x) ? x : { $num: String(x) };
@@ -37,8 +48,9 @@ export function encodeCheckpoint(value: unknown): Uint8Array[] {
     if (typeof x === 'object') {
       if (isMat(x)) {
         if (x.data.length !== x.rows * x.cols) throw new RangeError(`checkpoint value ${at}: ${x.rows} x ${x.cols} matrix with ${x.data.length} values`);
-        blobs.push(x.data);
-        return { $mat: [x.rows, x.cols] };
+        const f = asFloat32(x.data);
+        blobs.push(f ?? x.data);
+        return f ? { $mat32: [x.rows, x.cols] } : { $mat: [x.rows, x.cols] };
       }
       const o: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(x)) if (v !== undefined) o[k] = walk(v, `${at}.${k}`);
@@ -70,12 +82,13 @@ function parseHeader(b: Buffer, file: string): { header: unknown; dataStart: num
 }
 
 /** Replace the header's markers: non-finite numbers always, arrays through `array` (data or a stand-in). */
-function unmark(x: unknown, array: (marker: { $mat?: [number, number]; $f64?: number }) => unknown): unknown {
+type ArrayMarker = { $mat?: [number, number]; $mat32?: [number, number]; $f64?: number };
+function unmark(x: unknown, array: (marker: ArrayMarker) => unknown): unknown {
   if (x === null || typeof x !== 'object') return x;
   if (Array.isArray(x)) return x.map((v) => unmark(v, array));
   const o = x as Record<string, unknown>;
   if ('$num' in o) return Number(o.$num);
-  if ('$f64' in o || '$mat' in o) return array(o);
+  if ('$f64' in o || '$mat' in o || '$mat32' in o) return array(o);
   const r: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) r[k] = unmark(v, array);
   return r;
@@ -94,7 +107,10 @@ export function readCheckpointHeader(file: string): unknown {
     const b = Buffer.alloc(12 + len);
     const got = readSync(fd, b, 0, b.length, 0);
     const { header } = parseHeader(b.subarray(0, got), file);
-    return unmark(header, (m) => (m.$mat ? { rows: m.$mat[0], cols: m.$mat[1] } : { length: m.$f64 }));
+    return unmark(header, (m) => {
+      const shape = m.$mat ?? m.$mat32;
+      return shape ? { rows: shape[0], cols: shape[1] } : { length: m.$f64 };
+    });
   } finally {
     closeSync(fd);
   }
@@ -107,15 +123,18 @@ export function decodeCheckpoint(buf: Uint8Array, file: string): unknown {
   const parsed = parseHeader(b, file);
   const header = parsed.header;
   let off = parsed.dataStart;
-  const take = (n: number): Float64Array => {
-    if (!Number.isInteger(n) || n < 0 || off + 8 * n > b.length) throw bad('the data is cut off');
-    // copy: the file buffer's offset need not be 8-aligned
-    const out = new Float64Array(n);
-    new Uint8Array(out.buffer).set(b.subarray(off, off + 8 * n));
-    off += 8 * n;
-    return out;
+  const take = (n: number, bytes: 4 | 8): Float64Array => {
+    if (!Number.isInteger(n) || n < 0 || off + bytes * n > b.length) throw bad('the data is cut off');
+    // copy: the file buffer's offset need not be aligned
+    const raw = bytes === 8 ? new Float64Array(n) : new Float32Array(n);
+    new Uint8Array(raw.buffer).set(b.subarray(off, off + bytes * n));
+    off += bytes * n;
+    return raw instanceof Float64Array ? raw : Float64Array.from(raw);
   };
-  const value = unmark(header, (m) => (m.$mat ? { rows: m.$mat[0], cols: m.$mat[1], data: take(m.$mat[0] * m.$mat[1]) } : take(m.$f64 as number)));
+  const value = unmark(header, (m) => {
+    const shape = m.$mat ?? m.$mat32;
+    return shape ? { rows: shape[0], cols: shape[1], data: take(shape[0] * shape[1], m.$mat ? 8 : 4) } : take(m.$f64 as number, 8);
+  });
   if (off !== b.length) throw bad(`${b.length - off} bytes after the data`);
   return value;
 }

@@ -3,16 +3,9 @@
  * the inner training cells; refitted on all the training cells, a fixed-step method takes the same step per cell
  * when its step is scaled by the ratio of the two counts (the data term is a sum over cells; docs/selection.md).
  */
-import { countNonzero, type Mat } from '../core/matrix.ts';
+import { cellRatio, type Mat } from '../core/matrix.ts';
 import type { Method } from '../methods/types.ts';
 import type { ResolvedSelect } from './types.ts';
-
-/** cells the candidates were fitted on / cells the winner is refitted on (nonzeros of the two training masks) */
-function cellRatio(innerW: Mat, W: Mat): number {
-  const all = countNonzero(W);
-  if (all === 0) throw new RangeError('no training cells to refit on');
-  return countNonzero(innerW) / all;
-}
 
 /** The refit's parameters; `stepRatio` only when the step was scaled. */
 export interface WinnerParams {

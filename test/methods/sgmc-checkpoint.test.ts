@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEngine } from '../../src/engine/registry.ts';
 import { InputError } from '../../src/core/errors.ts';
-import { mat } from '../../src/core/matrix.ts';
+import { mat, type Mat } from '../../src/core/matrix.ts';
 import { sgmcMethod } from '../../src/methods/sgmc.ts';
 import type { FitCheckpoint, FitOutput } from '../../src/methods/types.ts';
-import { decodeCheckpoint, encodeCheckpoint, fileCheckpoint } from '../../src/run/checkpoint.ts';
+import { decodeCheckpoint, encodeCheckpoint, fileCheckpoint, readCheckpointHeader } from '../../src/run/checkpoint.ts';
 import { bandLimited, syntheticInput, GIVEN_GRAPH } from './sgmc-synthetic.ts';
 import { engineCases } from '../engine/fixtures.ts';
 
@@ -18,11 +18,15 @@ class Killing implements FitCheckpoint {
   where = 'memory';
   saves = 0;
   state: unknown = null;
+  /** the JSON header of the last save */
+  header = '';
   constructor(private readonly killAt: number) {}
   load = (): unknown => this.state;
   save(s: unknown): void {
     // through the file format, as on disk
-    this.state = decodeCheckpoint(Buffer.concat(encodeCheckpoint(s)), this.where);
+    const bytes = Buffer.concat(encodeCheckpoint(s));
+    this.header = bytes.toString('utf8', 12, 12 + bytes.readUInt32LE(8));
+    this.state = decodeCheckpoint(bytes, this.where);
     if (++this.saves === this.killAt) throw new Error('killed');
   }
 }
@@ -85,6 +89,9 @@ test('fixed-count fits with momentum resume exactly on every engine (float32 one
     await assert.rejects(() => sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params), /killed/);
     const saved = ck.state as { loop: { it: number; seconds: number } };
     assert.equal(saved.loop.it, 40);
+    // a float32 fit's matrices go to disk as float32, a float64 fit's as float64
+    assert.equal(ck.header.includes('"$mat32"'), c.dtype === 'float32', c.label);
+    assert.equal(ck.header.includes('"$mat"'), c.dtype === 'float64', c.label);
     const again = await sgmcMethod.fit({ ...syntheticInput(engine, s, 1), checkpoint: ck }, params);
     sameFit(again, straight, `fixed, ${c.label}`);
     assert.ok((again.info?.seconds as number) >= saved.loop.seconds, 'seconds include the run before the kill');
@@ -148,4 +155,26 @@ test('checkpoint files: round trip of matrices, arrays and non-finite numbers; d
   assert.throws(() => ck.load(), /cut off/);
   assert.throws(() => encodeCheckpoint({ x: new Int32Array(2) }), /\$\.x: only Float64Array/);
   assert.ok(existsSync(file));
+});
+
+test('checkpoint files: a matrix of float32 values (a float32 fit\'s) is stored in 4 bytes a value and reads back exactly; one other value keeps it float64', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'ckpt-')), 'fit0.ckpt');
+  const ck = fileCheckpoint(file, 60);
+  const n = 1000;
+  const single = mat(10, n / 10, Array.from(Float32Array.from({ length: n }, (_, k) => Math.sin(k) * 1e3)));
+  single.data[7] = NaN;
+  single.data[8] = -Infinity;
+  const double = mat(10, n / 10, Array.from(single.data));
+  double.data[500] = 0.1; // not a float32
+  ck.save({ single });
+  const small = readFileSync(file).length;
+  assert.deepEqual((readCheckpointHeader(file) as { single: unknown }).single, { rows: 10, cols: n / 10 });
+  assert.deepEqual((ck.load() as { single: Mat }).single, single);
+  ck.save({ single: double });
+  const large = readFileSync(file).length;
+  assert.deepEqual((ck.load() as { single: Mat }).single, double);
+  assert.ok(Math.abs(large - small - 4 * n) <= 8, `float64 data takes 4 more bytes a value (header and padding aside): ${large} vs ${small}`);
+  ck.save({ a: single, v: Float64Array.of(0.1), b: double });
+  const back = ck.load() as { a: Mat; v: Float64Array; b: Mat };
+  assert.deepEqual(back, { a: single, v: Float64Array.of(0.1), b: double }, 'mixed widths in one file keep their order');
 });

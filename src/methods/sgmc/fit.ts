@@ -4,7 +4,7 @@
  * batch (batched matmul); their bases are shared when the folds' graphs do not depend on the fold (profiles
  * 'none' or 'full'), stacked per fold otherwise.
  */
-import { countNonzero, eye, mat, transpose, type Mat } from '../../core/matrix.ts';
+import { cellRatio, eye, mat, transpose, type Mat } from '../../core/matrix.ts';
 import { InputError } from '../../core/errors.ts';
 import { hashValue } from '../../core/hash.ts';
 import type { Engine, Eigen } from '../../engine/types.ts';
@@ -292,7 +292,7 @@ function refitOnAll(
   state: Saved,
 ): FitOutput[] {
   const full = inputs.map((x) => x.W);
-  const lrAll = Float64Array.from(full, (W, b) => ((typeof lr === 'number' ? lr : lr[b]) * countNonzero(trained[b])) / Math.max(1, countNonzero(W)));
+  const lrAll = Float64Array.from(full, (W, b) => (typeof lr === 'number' ? lr : lr[b]) * cellRatio(trained[b], W));
   const count = Math.max(...first.scoresAt);
   const model = build(full);
   try {
