@@ -162,6 +162,9 @@ export interface LoopSnapshot {
   seconds: number;
 }
 
+/** The per-batch-item state of the loop: one entry per item in each array. */
+type PerItem = Pick<LoopSnapshot, 'final' | 'iterations' | 'stoppedBy' | 'valRmse' | 'bestX' | 'bestAt' | 'bestVal' | 'sinceBest' | 'best'>;
+
 /** Checkpoints of one loop: continue from `resume`, hand a snapshot to `save` every `everySeconds` (0 = every evaluation). */
 export interface LoopCheckpoint {
   everySeconds: number;
@@ -211,19 +214,23 @@ export function runLoop(
   }
   const every = Math.max(1, Math.floor(stop.evalEvery));
   const optimizer = new Optimizer(engine, opt);
-  const final: (Mat | null)[] = Array(B).fill(null);
-  const iterations = Array(B).fill(stop.iterations);
-  const stoppedBy = Array(B).fill('iterations');
-  /** validation RMSE at each item's latest evaluation (progress reports it for a batch of one) */
-  const valRmse = Array(B).fill(NaN);
+  const items: PerItem = {
+    final: Array(B).fill(null),
+    iterations: Array(B).fill(stop.iterations),
+    stoppedBy: Array(B).fill('iterations'),
+    // validation RMSE at each item's latest evaluation (progress reports it for a batch of one)
+    valRmse: Array(B).fill(NaN),
+    // validation-best: the best iterate so far and the evaluations since it
+    bestX: Array(B).fill(null),
+    bestAt: Array(B).fill(0),
+    bestVal: Array(B).fill(Infinity),
+    sinceBest: Array(B).fill(0),
+    best: Array(B).fill(null),
+  };
+  const { final, iterations, stoppedBy, valRmse, bestX, bestAt, bestVal, sinceBest, best } = items;
+  const itemKeys = Object.keys(items) as (keyof PerItem)[];
   const rules = hooks.map(() => new ToleranceRule(stop.tol, stop));
-  // validation-best: the best iterate so far and the evaluations since it
-  const bestX: (Mat | null)[] = Array(B).fill(null);
-  const bestAt = Array(B).fill(0);
-  const bestVal = Array(B).fill(Infinity);
-  const sinceBest = Array(B).fill(0);
   const patience = Math.max(1, Math.floor(stop.patience ?? 1));
-  const best: (Record<string, number> | null)[] = Array(B).fill(null);
   const lossTrace: number[][] = [];
   const svEvery = svTrace ? Math.max(1, Math.floor(svTrace.every)) : 0;
   const sv: number[][][] = hooks.map(() => []);
@@ -235,16 +242,9 @@ export function runLoop(
     it,
     factors: model.factors.map((F, i) => (model.trainable[i] ? ops.downloadMany(F) : null)),
     optimizer: optimizer.state,
-    final: [...final],
-    iterations: [...iterations],
-    stoppedBy: [...stoppedBy],
-    valRmse: [...valRmse],
+    // copies of the arrays (their entries are replaced, never changed in place)
+    ...(Object.fromEntries(itemKeys.map((k) => [k, [...items[k]]])) as PerItem),
     rules: rules.map((r) => r.state),
-    bestX: [...bestX],
-    bestAt: [...bestAt],
-    bestVal: [...bestVal],
-    sinceBest: [...sinceBest],
-    best: best.map((x) => (x ? { ...x } : null)),
     lossTrace: lossTrace.map((x) => [...x]),
     sv: sv.map((x) => x.map((y) => [...y])),
     svIts: [...svIts],
@@ -254,7 +254,7 @@ export function runLoop(
     const misfit = (why: string): InputError =>
       new InputError(`the checkpoint does not fit this fit: ${why}`, { file: checkpoint!.where, hint: 'delete it to start that fit from the beginning' });
     if (!Number.isInteger(s.it) || s.it < 0 || s.it > stop.iterations) throw misfit(`saved after ${s.it} updates, the run has ${stop.iterations}`);
-    const perItem = [s.final, s.bestX, s.rules, s.iterations, s.bestVal, s.sv];
+    const perItem = [...itemKeys.map((k) => s[k]), s.rules, s.sv];
     if (s.factors.length !== model.factors.length || perItem.some((x) => !Array.isArray(x) || x.length !== B)) {
       throw misfit(`${s.factors.length} factors and ${s.final?.length} batch items, expected ${model.factors.length} and ${B}`);
     }
@@ -272,17 +272,9 @@ export function runLoop(
     });
     model.setFactors(up.map((t, i) => t ?? model.factors[i]));
     optimizer.state = s.optimizer;
+    for (const k of itemKeys) (items[k] as unknown[]).splice(0, B, ...s[k]);
     for (let b = 0; b < B; b++) {
-      final[b] = s.final[b];
-      iterations[b] = s.iterations[b];
-      stoppedBy[b] = s.stoppedBy[b];
-      valRmse[b] = s.valRmse[b];
       rules[b].state = s.rules[b];
-      bestX[b] = s.bestX[b];
-      bestAt[b] = s.bestAt[b];
-      bestVal[b] = s.bestVal[b];
-      sinceBest[b] = s.sinceBest[b];
-      best[b] = s.best[b];
       sv[b].push(...s.sv[b]);
     }
     lossTrace.push(...s.lossTrace);
