@@ -78,6 +78,14 @@ export function taskStatus(tasks: readonly TaskSpec[], isComplete: (t: TaskSpec)
 
 const duration = (s: number): string => (s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
 
+/** the fit's pace so far and the time left to its cap at that pace (an upper bound: validation may stop it first) */
+function pace(f: FitProgress): string {
+  if (f.update <= 0 || f.seconds <= 0) return '';
+  const each = f.seconds / f.update;
+  const rate = each < 1 ? `${(each * 1000).toPrecision(2)} ms` : `${each.toPrecision(2)} s`;
+  return f.of !== null && f.of > f.update ? ` (${rate} per update, up to ${duration(each * (f.of - f.update))} more)` : ` (${rate} per update)`;
+}
+
 /** The report: a summary line, every fit under way, the first `maxPending` pending tasks. */
 export function formatStatus(list: readonly TaskStatus[], now: Date, maxPending = 20): string {
   const count = (s: TaskStatus['state']): number => list.filter((x) => x.state === s).length;
@@ -87,7 +95,7 @@ export function formatStatus(list: readonly TaskStatus[], now: Date, maxPending 
       const val = f.validationRmse === null ? '' : `, ${f.bestAt !== null ? 'best validation' : 'validation'} RMSE ${f.validationRmse.toPrecision(5)}${f.bestAt !== null ? ` at ${f.bestAt}` : ''}`;
       const phase = f.phase === 'refit' ? ' (refit)' : '';
       lines.push(
-        `  under way  ${x.task.id}  fit ${f.fit}${phase}: update ${f.update}${f.of !== null ? ` of ${f.of}` : ''} after ${duration(f.seconds)}${val}; saved ${duration((now.getTime() - f.savedAt.getTime()) / 1000)} ago`,
+        `  under way  ${x.task.id}  fit ${f.fit}${phase}: update ${f.update}${f.of !== null ? ` of ${f.of}` : ''} after ${duration(f.seconds)}${pace(f)}${val}; saved ${duration((now.getTime() - f.savedAt.getTime()) / 1000)} ago`,
       );
     }
   }

@@ -43,9 +43,15 @@ test('status: done, under way (update, cap, best validation RMSE and where, refi
   assert.ok(fb.of !== null && fb.of < 1000 && fb.update < fb.of, `the refit runs to the selected count (${fb.update} of ${fb.of})`);
   const text = formatStatus(list, new Date(fa.savedAt.getTime() + 125_000), 1);
   assert.match(text, /^\[status\] 4 task\(s\): 1 done, 2 under way, 1 pending$/m);
-  assert.match(text, new RegExp(`^  under way  x/CVS1/sgmc/rep0-fold0  fit 0: update 50 of 1000 after \\d+ s, best validation RMSE [\\d.]+ at ${fa.bestAt}; saved 2 min ago$`, 'm'));
+  assert.match(text, new RegExp(`^  under way  x/CVS1/sgmc/rep0-fold0  fit 0: update 50 of 1000 after \\d+ s \\([\\d.]+ ms per update, up to \\d+ s more\\), best validation RMSE [\\d.]+ at ${fa.bestAt}; saved 2 min ago$`, 'm'));
   assert.match(text, new RegExp(`^  under way  x/CVS1/sgmc/rep0-fold1  fit 0 \\(refit\\): update ${fb.update} of ${fb.of} after`, 'm'));
   assert.match(text, /^ {2}pending {4}x\/CVS1\/sgmc\/rep0-fold2$/m);
+  // the pace and the time left at it, on the scale of a long fit
+  const long = { ...fa, update: 1200, of: 3000, seconds: 3720, validationRmse: 0.74261, bestAt: 1200 };
+  assert.match(
+    formatStatus([{ ...list[0], fits: [long] }], long.savedAt),
+    /fit 0: update 1200 of 3000 after 62 min \(3\.1 s per update, up to 1\.6 h more\), best validation RMSE 0\.74261 at 1200; saved 0 s ago$/m,
+  );
   // more pending tasks than shown: a count
   assert.match(formatStatus([...list, { ...list[2] }], new Date(), 1), /^ {2}\.\.\. and 1 more pending$/m);
 });
