@@ -49,7 +49,7 @@ test('a run killed mid-fit continues the fit from its checkpoint and records the
   const st = await cli(['status', '-c', cfg, ...baseArgs(out, ['--only-folds', '0,1'], null)]);
   assert.equal(st.code, 0, st.err);
   assert.match(st.out, /^\[status\] 2 task\(s\): 0 done, 1 under way, 1 pending$/m);
-  const line = /^ {2}under way {2}nr\/CVS1\/sgmc\/rep0-fold0 {2}fit 0: update (\d+) of 2000 after [\d.]+ (s|min); saved \d+ s ago$/m.exec(st.out);
+  const line = /^ {2}under way {2}nr\/CVS1\/sgmc\/rep0-fold0 {2}fit 0: update (\d+) of 2000 after [\d.]+ (s|min)( \([\d.]+ m?s per update, up to [\d.]+ (s|min|h) more\))?; saved \d+ s ago$/m.exec(st.out);
   assert.ok(line && Number(line[1]) > 0 && Number(line[1]) % 10 === 0, st.out);
   assert.match(st.out, /^ {2}pending {4}nr\/CVS1\/sgmc\/rep0-fold1$/m);
   const again = await cli(args(out, ['--checkpoint-seconds', '0.01']));
