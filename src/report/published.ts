@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.ts';
 import { type Aggregation, type Group, type MetricName, METRICS, summarize, metricOf, canonicalName, compareDatasets, compareMethods } from './aggregate.ts';
-import { type Cell, type Column, type Table, DASH, fmt, fmtStat } from './render.ts';
+import { type Cell, type Column, type Table, DASH, decimalsFor, fmt, fmtStat } from './render.ts';
 import { METRIC_LABEL, aggregationNote } from './tables.ts';
 
 export interface PublishedEntry {
@@ -136,6 +136,8 @@ function row(
 ): Cell[] {
   const s = g ? summarize(g.records, metricOf(e.metric), agg) : undefined;
   const diff = s ? s.mean - e.mean : undefined;
+  // as many decimals as the published value and ours need for 3 significant digits (at least 4)
+  const digits = decimalsFor([e.mean, s?.mean]);
   const note = [e.note, e.alt ? `also printed: ${e.alt.mean} (${e.alt.label})` : undefined, g && g.label !== g.method ? `variant ${g.label}` : undefined]
     .filter(Boolean)
     .join('; ');
@@ -147,9 +149,9 @@ function row(
     { text: e.table ?? (kind === 'dti' ? 'Table 6' : DASH) },
     { text: e.printed },
     { text: String(e.mean), mean: e.mean },
-    s ? { text: fmtStat(s.mean, s.std), mean: s.mean, std: s.std } : { text: DASH },
+    s ? { text: fmtStat(s.mean, s.std, digits), mean: s.mean, std: s.std } : { text: DASH },
     s ? { text: String(s.n), mean: s.n } : { text: DASH },
-    diff !== undefined ? { text: (diff >= 0 ? '+' : '') + fmt(diff), mean: diff } : { text: DASH },
+    diff !== undefined ? { text: (diff >= 0 ? '+' : '') + fmt(diff, digits), mean: diff } : { text: DASH },
     { text: protocol },
     { text: profiles },
     { text: e.flag ?? '' },

@@ -7,7 +7,7 @@ import type { TaskRecord } from '../run/record.ts';
 import { InputError } from '../core/errors.ts';
 import { stableStringify } from '../core/hash.ts';
 import { type Aggregation, type Group, type MetricName, type Summary, summarize, compareDatasets, compareMethods } from './aggregate.ts';
-import { type Cell, type Column, type Table, DASH, fmt, fmtStat, markBest } from './render.ts';
+import { type Cell, type Column, type Table, DASH, decimalsFor, fmt, fmtStat, markBest, setDecimals } from './render.ts';
 import { METRIC_LABEL, aggregationNote } from './tables.ts';
 import { higherIsBetter } from '../metrics/index.ts';
 
@@ -167,7 +167,10 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
       ];
     });
     // best mean validation within the block: the column's cells as one row for markBest
-    markBest(blockRows.map((r) => r[9]), blockRows.map((_, i) => i), higherIsBetter(b.select.metric as MetricName));
+    const validation = blockRows.map((r) => r[9]);
+    const digits = decimalsFor(validation.map((c) => c.mean));
+    setDecimals(validation, digits);
+    markBest(validation, blockRows.map((_, i) => i), higherIsBetter(b.select.metric as MetricName), digits);
     rows.push(...blockRows);
   }
   const notes = [
@@ -175,7 +178,7 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
     'one block per dataset, setting and method column; a column is one configuration, its grid as configured (metric, validation fraction, entries in order) included, so runs merged from configs with other grids get their own columns',
     'entry = grid index (info.select_choice); parameters = the entry as written, merged over the column\'s base parameters; ties and undefined validation values go to the earliest entry',
     'wins = tasks (repetition x fold) whose inner validation chose the entry; validation = the entry\'s metric on the inner validation split of the fold\'s training data (never the test cells)',
-    'best mean validation per block in bold (higher AUC/AUPR, lower RMSE; compared at 4 decimals)',
+    'best mean validation per block in bold (higher AUC/AUPR, lower RMSE; compared as shown: 4 decimals, more where a block holds values below 0.01)',
     'selection time share = summed info.select_seconds / summed task seconds of the block (the candidate fits on the inner split as the runner times them; the refit of the winner is not part of it)',
     ...(blocks.some((b) => b.select.scaleStep)
       ? ['fraction "(step scaled)": select.scaleStep, the winner was refitted with its step times inner training cells / fold training cells (info.select_step_ratio)']

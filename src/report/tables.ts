@@ -14,7 +14,7 @@ import {
   protocolIds,
   protocolKey,
 } from './aggregate.ts';
-import { type Cell, type Column, type Table, DASH, fmt, fmtStat, markBest } from './render.ts';
+import { type Cell, type Column, type Table, DASH, decimalsFor, fmt, fmtStat, markBest, setDecimals } from './render.ts';
 import { wilcoxonSignedRank, holm } from './wilcoxon.ts';
 import { higherIsBetter } from '../metrics/index.ts';
 
@@ -107,7 +107,10 @@ function metricRow(
   }
   const cols = methods.map((_, i) => i + lead.length);
   if (optimistic && cols.every((i) => row[i].mean === undefined)) return null;
-  markBest(row, cols, higherIsBetter(m));
+  // small values (Synthetic Netflix RMSE ~0.002) get the decimals that show 3 significant digits
+  const digits = decimalsFor(cols.map((i) => row[i].mean));
+  setDecimals(cols.map((i) => row[i]), digits);
+  markBest(row, cols, higherIsBetter(m), digits);
   return row;
 }
 
@@ -145,7 +148,7 @@ export function dtiTable(
   }
   if (!rows.length) return undefined;
   const notes = [
-    'best value per row in bold (higher AUC/AUPR, lower RMSE; compared at 4 decimals)',
+    'best value per row in bold (higher AUC/AUPR, lower RMSE; compared as shown: 4 decimals, more where a row holds values below 0.01)',
     `AUPR = average precision on the test cells of each fold; tie rule: ${tieRules(dti)}`,
     ...completenessNotes(dti, agg),
   ];
@@ -191,7 +194,7 @@ export function recsysTable(
   if (!rows.length) return undefined;
   const notes = [
     `aggregation: ${aggregationNote(agg)} (a fixed train/test split: repetitions are seeds)`,
-    'test RMSE; lowest per row in bold (compared at 4 decimals)',
+    'test RMSE; lowest per row in bold (compared as shown: 4 decimals, more where a row holds values below 0.01)',
     'trivial baselines are strong on these splits (METHODS.md §7): compare against the mean/bias baseline column when present',
   ];
   if (optimistic) notes.unshift('OPTIMISTIC: best-on-test stopping; NOT a valid estimate of generalisation.');

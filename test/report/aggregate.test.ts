@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { groupRecords, summarize, metricOf, sampleStd, canonicalName, compareMethods } from '../../src/report/aggregate.ts';
-import { markBest, toCsv, toLatex, toMarkdown, toJson, texEscape, type Table } from '../../src/report/render.ts';
+import { decimalsFor, markBest, toCsv, toLatex, toMarkdown, toJson, texEscape, type Table } from '../../src/report/render.ts';
 import { dtiTable, recsysTable, wilcoxonTable } from '../../src/report/tables.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { record, dtiRecords, recsysRecords } from './fixtures.ts';
@@ -114,6 +114,34 @@ test('recsysTable: one row per dataset, lowest RMSE marked', () => {
     assert.equal(r.slice(2).find((c) => c.best)!.mean, Math.min(...vals));
   }
   assert.equal(dtiTable('x', 'x', 'train', gs, 'repetition'), undefined);
+});
+
+test('decimalsFor: 4 decimals down to 0.01, then enough for 3 significant digits (capped at 8)', () => {
+  assert.equal(decimalsFor([0.9123, 0.0441, 0.01]), 4);
+  assert.equal(decimalsFor([0.2553, 0.00237]), 5);
+  assert.equal(decimalsFor([0.00057]), 6);
+  assert.equal(decimalsFor([1e-12]), 8);
+  assert.equal(decimalsFor([undefined, Number.NaN, 0, -0.0021]), 5);
+  assert.equal(decimalsFor([]), 4);
+});
+
+test('recsysTable: a row of small RMSEs is shown to 3 significant digits and its best told apart', () => {
+  // Synthetic Netflix scale: at 4 decimals 0.00223 and 0.00237 would read 0.0022 / 0.0024 and 0.00198 / 0.00201 tie
+  const recs = [
+    ['bias', 0.25534],
+    ['sgmc', 0.0019761],
+    ['sgmc-t5', 0.0020102],
+  ].map(([method, rmse]) => record({ dataset: 'synthetic-netflix', setting: 'fixed', method: method as string, repetition: 0, fold: 0 }, { rmse: rmse as number }));
+  const t = recsysTable('leak-free', 'leak-free', 'none', groupRecords(recs), 'repetition')!;
+  const [row] = t.rows;
+  const byLabel = (l: string) => row[t.columns.findIndex((c) => c.label === l)];
+  assert.equal(byLabel('sgmc').text, '0.00198');
+  assert.equal(byLabel('sgmc-t5').text, '0.00201');
+  assert.equal(byLabel('bias').text, '0.25534');
+  assert.deepEqual(['bias', 'sgmc', 'sgmc-t5'].map((l) => !!byLabel(l).best), [false, true, false]);
+  // DTI-scale rows keep 4 decimals
+  const dti = recsysTable('x', 'x', 'none', groupRecords(recsysRecords()), 'repetition')!;
+  assert.ok(dti.rows.every((r) => r.slice(2).every((c) => /^\d\.\d{4}( ± \d\.\d{4})?$/.test(c.text))), JSON.stringify(dti.rows));
 });
 
 test('wilcoxonTable: a consistent difference is significant after Holm; identical methods are not', () => {

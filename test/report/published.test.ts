@@ -81,3 +81,13 @@ test('publishedTable: a user label is matched through task.methodName; recommend
   // external baselines we never ran (mc, grals, ...) are not listed
   assert.deepEqual(t.rows.map((r) => r[cols.indexOf('method')].text), ['sgmc']);
 });
+
+test('publishedTable: small published values (Synthetic Netflix 0.0021) are compared with the digits they need', () => {
+  const recs = [record({ dataset: 'synthetic-netflix', setting: 'fixed', method: 'sgmc', repetition: 0, fold: 0 }, { rmse: 0.0019761 })];
+  const t = publishedTable(groupRecords(recs), loadPublished(), 'repetition')!;
+  const cols = t.columns.map((c) => c.label);
+  const row = t.rows.find((r) => r[cols.indexOf('method')].text === 'sgmc')!;
+  assert.equal(row[cols.indexOf('reproduced')].text, '0.00198');
+  assert.equal(row[cols.indexOf('difference')].text, '-0.00012');
+  // at 4 decimals the same cell read 0.0020 / -0.0001
+});
