@@ -138,7 +138,7 @@ function row(
   const diff = s ? s.mean - e.mean : undefined;
   // as many decimals as the published value and ours need for 3 significant digits (at least 4)
   const digits = decimalsFor([e.mean, s?.mean]);
-  const note = [e.note, e.alt ? `also printed: ${e.alt.mean} (${e.alt.label})` : undefined, g && g.label !== g.method ? `variant ${g.label}` : undefined]
+  const note = [e.note, e.alt ? `also printed: ${e.alt.mean} (${e.alt.label})` : undefined, g && g.label !== g.registered ? `variant ${g.label}` : undefined]
     .filter(Boolean)
     .join('; ');
   return [

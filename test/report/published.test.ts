@@ -78,6 +78,8 @@ test('publishedTable: a user label is matched through task.methodName; recommend
   const row = t.rows.find((r) => r[cols.indexOf('method')].text === 'sgmc')!;
   assert.ok(Math.abs(row[cols.indexOf('difference')].mean! - (0.745 - 0.731)) < 1e-12);
   assert.ok(t.rows.every((r) => r[cols.indexOf('dataset')].text === 'douban'));
+  // the user label says which variant a row is (several variants of one method share the published cell)
+  assert.equal(row[cols.indexOf('note')].text, 'variant my-sgmc');
   // external baselines we never ran (mc, grals, ...) are not listed
   assert.deepEqual(t.rows.map((r) => r[cols.indexOf('method')].text), ['sgmc']);
 });
