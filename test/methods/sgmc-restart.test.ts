@@ -10,7 +10,7 @@ import { Optimizer, type OptimizerSpec } from '../../src/methods/sgmc/optim.ts';
 const e = new JsEngine({ dtype: 'float64' });
 
 /** a small SGMC problem in the Synthetic Netflix shape: full row basis, fixed Q selecting 5 column frequencies */
-function problem(): () => SpectralModel {
+function problem(rhoR = 0.1): () => SpectralModel {
   const rng = new Rng(7);
   const m = 18, n = 22, k = 5;
   const basis = (size: number) => {
@@ -36,7 +36,7 @@ function problem(): () => SpectralModel {
   return () =>
     new SpectralModel(e, {
       batch: 1, phi: rows.vectors, psi: cols.vectors, lambdaR: rows.values, lambdaC: cols.values, M: [M], S: [S],
-      muR: 0.01, muC: 0.01, rhoR: 0.1, rhoC: 0,
+      muR: 0.01, muC: 0.01, rhoR, rhoC: 0,
       init: { P: eye(m, k), C: eye(k, k), Q: eye(n, k) }, train: { P: true, C: true, Q: false },
     });
 }
@@ -81,4 +81,32 @@ test('nesterov-restart converges to a fixed point of GD (one GD step no longer m
   assert.ok(Math.abs(before - after) <= 1e-9 * Math.max(1, before), `GD step still changes the loss: ${before} -> ${after}`);
   const gdLong = run(make, { kind: 'gd', lr: 0.05 }, 1500);
   assert.ok(acc.loss <= gdLong.loss + 1e-9, `restart ${acc.loss} vs GD ${gdLong.loss} after the same steps`);
+});
+
+test('the diagonalisation term rho_r changes the path, not the minimiser: converged X with rho_r = 0.1 equals rho_r = 0', () => {
+  // any Y = P C can be refactored as (Y U)(U^T) with U the eigenvectors of Y^T Lr Y, where off(P^T Lr P) = 0; so the
+  // minimum over (P, C) of eq. 17 plus rho_r ||off(P^T Lr P)||^2 is the minimum of eq. 17 alone, reached at the same X
+  const converged = (rho: number, steps: number): { X: Mat; loss: number } => {
+    const model = problem(rho)();
+    const opt = new Optimizer(e, { kind: 'nesterov-restart', lr: 0.05, beta: 0.999 });
+    for (let s = 0; s < steps; s++) opt.step(model);
+    const out = { X: model.predict()[0], loss: model.loss() };
+    opt.dispose();
+    model.dispose();
+    return out;
+  };
+  const plain = converged(0, 40000);
+  const diag = converged(0.1, 20000);
+  let diff = 0;
+  let size = 0;
+  for (let i = 0; i < plain.X.data.length; i++) {
+    diff = Math.max(diff, Math.abs(plain.X.data[i] - diag.X.data[i]));
+    size = Math.max(size, Math.abs(plain.X.data[i]));
+  }
+  assert.ok(diff <= 1e-8 * size, `converged X differ by ${diff} (scale ${size})`);
+  // the same objective value: the rho term is driven to zero at the minimum
+  assert.ok(Math.abs(diag.loss - plain.loss) <= 1e-10 * plain.loss, `losses ${diag.loss} vs ${plain.loss}`);
+  // and the path differs: after a few steps the iterates are not the same
+  const early = [converged(0, 30).X, converged(0.1, 30).X];
+  assert.ok(early[0].data.some((v, i) => Math.abs(v - early[1].data[i]) > 1e-6 * size), 'rho_r should change the path');
 });
