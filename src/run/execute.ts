@@ -49,7 +49,7 @@ export class TaskContext {
   }
 
   async fold(spec: TaskSpec, ds: Dataset): Promise<Fold> {
-    if (ds.kind === 'ratings') return { repetition: 0, fold: 0, testCells: ds.test };
+    if (ds.kind === 'ratings') return { repetition: spec.repetition, fold: 0, testCells: ds.test };
     let p = this.foldSets.get(spec.foldsFile);
     const { rows, cols } = dims(ds);
     if (!p) {

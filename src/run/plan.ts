@@ -147,8 +147,11 @@ export function planTasks(p: PlanInput): TaskSpec[] {
   for (const ds of p.datasets) {
     const dsProfiles = profileMode(config, ds.fixedTest ? 'ratings' : 'dti');
     for (const setting of ds.fixedTest ? [FIXED] : config.settings) {
-      const fs = ds.fixedTest
-        ? { file: '', set: { folds: [{ repetition: 0, fold: 0, testCells: ds.fixedTest }] } }
+      // a fixed published split has one fold; its repetitions are seeds (the validation splits, the inner
+      // selection splits and any seeded start of a method differ, the train/test split does not)
+      const fixedTest = ds.fixedTest;
+      const fs = fixedTest
+        ? { file: '', set: { folds: Array.from({ length: config.cv.repetitions }, (_, r) => ({ repetition: r, fold: 0, testCells: fixedTest })) } }
         : p.folds.get(foldKey(ds.name, setting));
       if (!fs) throw new Error(`no folds for ${ds.name} ${setting}: run the splits stage first`);
       const resolved = config.methods.map((m, i) => {

@@ -25,7 +25,7 @@ test('synthetic-netflix: mean, bias and sgmc (table5) through fetch -> run -> re
     }),
   );
   const r = await cli([
-    'all', '-c', cfg, '--datasets', 'synthetic-netflix', '--mirror', recsysDir,
+    'all', '-c', cfg, '--datasets', 'synthetic-netflix', '--repetitions', '1', '--mirror', recsysDir,
     '--cache-dir', join(out, 'cache'), '-o', out, '--jobs', '1',
   ]);
   assert.equal(r.code, 0, r.err);
@@ -52,4 +52,27 @@ test('synthetic-netflix: mean, bias and sgmc (table5) through fetch -> run -> re
   // fixed published splits: the paper's Table 1 number stands beside ours without --protocol published
   const pub = readFileSync(join(out, 'report', 'published-vs-reproduced.md'), 'utf8');
   assert.match(pub, /synthetic-netflix.*sgmc.*0\.0021/);
+});
+
+test('a fixed published split: repetitions are seeds (same test ratings, other validation splits)', async () => {
+  const out = tmp('recsys-seeds');
+  const cfg = join(out, 'config.json');
+  writeFileSync(cfg, JSON.stringify({
+    methods: ['mean', { name: 'sgmc', preset: 'table5', params: { stopping: 'validation-best', patience: 2, evalEvery: 50, iterations: 300 } }],
+  }));
+  const r = await cli([
+    'all', '-c', cfg, '--datasets', 'synthetic-netflix', '--repetitions', '2', '--mirror', recsysDir,
+    '--cache-dir', join(out, 'cache'), '-o', out, '--jobs', '1',
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const recs = listFiles(join(out, 'records')).map((f) => JSON.parse(readFileSync(join(out, 'records', f), 'utf8')));
+  const of = (m: string) => recs.filter((x) => x.task.method === m).sort((a, b) => a.task.repetition - b.task.repetition);
+  assert.deepEqual(of('mean').map((x) => [x.task.repetition, x.task.fold, x.nTest]), [[0, 0, 4500], [1, 0, 4500]]);
+  assert.equal(of('mean')[0].metrics.rmse, of('mean')[1].metrics.rmse); // nothing random in a per-user mean
+  const [a, b] = of('sgmc');
+  assert.notEqual(a.task.seed, b.task.seed);
+  assert.notEqual(a.info.validationRmse, b.info.validationRmse, 'each seed validates on its own 5 %');
+  // the report aggregates the seeds: mean ± std over n = 2
+  const table = JSON.parse(readFileSync(join(out, 'report', 'recsys-leak-free.json'), 'utf8'));
+  assert.equal(table.rows[0].sgmc.n, 2);
 });
