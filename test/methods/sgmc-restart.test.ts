@@ -5,12 +5,13 @@ import { Rng } from '../../src/core/rng.ts';
 import { JsEngine } from '../../src/engine/js.ts';
 import type { Tensor } from '../../src/engine/types.ts';
 import { SpectralModel } from '../../src/methods/sgmc/spectral.ts';
+import { ridgeSpectralMinimiser } from '../../src/methods/sgmc/closed-form.ts';
 import { Optimizer, type OptimizerSpec } from '../../src/methods/sgmc/optim.ts';
 
 const e = new JsEngine({ dtype: 'float64' });
 
-/** a small SGMC problem in the Synthetic Netflix shape: full row basis, fixed Q selecting 5 column frequencies */
-function problem(rhoR = 0.1): () => SpectralModel {
+/** the data of a small SGMC problem in the Synthetic Netflix shape: bases of two random graphs, a smooth signal, a mask */
+function problemData() {
   const rng = new Rng(7);
   const m = 18, n = 22, k = 5;
   const basis = (size: number) => {
@@ -33,6 +34,12 @@ function problem(rhoR = 0.1): () => SpectralModel {
   }
   const S = mat(m, n);
   for (let i = 0; i < S.data.length; i++) S.data[i] = rng.next() < 0.35 ? 1 : 0;
+  return { m, n, k, rows, cols, M, S };
+}
+
+/** the problem: full row basis, fixed Q selecting 5 column frequencies, P and C trained */
+function problem(rhoR = 0.1): () => SpectralModel {
+  const { m, n, k, rows, cols, M, S } = problemData();
   return () =>
     new SpectralModel(e, {
       batch: 1, phi: rows.vectors, psi: cols.vectors, lambdaR: rows.values, lambdaC: cols.values, M: [M], S: [S],
@@ -83,7 +90,7 @@ test('nesterov-restart converges to a fixed point of GD (one GD step no longer m
   assert.ok(acc.loss <= gdLong.loss + 1e-9, `restart ${acc.loss} vs GD ${gdLong.loss} after the same steps`);
 });
 
-test('the diagonalisation term rho_r changes the path, not the minimiser: converged X with rho_r = 0.1 equals rho_r = 0', () => {
+test('the diagonalisation term rho_r changes the path, not the minimiser: converged X with rho_r = 0.1 equals rho_r = 0 and the closed form', () => {
   // any Y = P C can be refactored as (Y U)(U^T) with U the eigenvectors of Y^T Lr Y, where off(P^T Lr P) = 0; so the
   // minimum over (P, C) of eq. 17 plus rho_r ||off(P^T Lr P)||^2 is the minimum of eq. 17 alone, reached at the same X
   const converged = (rho: number, steps: number): { X: Mat; loss: number } => {
@@ -97,6 +104,12 @@ test('the diagonalisation term rho_r changes the path, not the minimiser: conver
   };
   const plain = converged(0, 40000);
   const diag = converged(0.1, 20000);
+  // ... and both are the closed-form minimiser of the ridge problem in Z = P C (src/methods/sgmc/closed-form.ts)
+  const { n, k, rows, cols, M, S } = problemData();
+  const psi = mat(n, k);
+  for (let j = 0; j < n; j++) for (let s = 0; s < k; s++) psi.data[j * k + s] = cols.vectors.data[j * n + s];
+  const cells = [...S.data.keys()].filter((c) => S.data[c] !== 0);
+  const exact = ridgeSpectralMinimiser(e, { phi: rows.vectors, lambdaR: rows.values, psi, lambdaC: cols.values, M, cells, muR: 0.01, muC: 0.01 });
   let diff = 0;
   let size = 0;
   for (let i = 0; i < plain.X.data.length; i++) {
@@ -104,6 +117,8 @@ test('the diagonalisation term rho_r changes the path, not the minimiser: conver
     size = Math.max(size, Math.abs(plain.X.data[i]));
   }
   assert.ok(diff <= 1e-8 * size, `converged X differ by ${diff} (scale ${size})`);
+  const offExact = Math.max(...exact.data.map((v, i) => Math.abs(v - plain.X.data[i])));
+  assert.ok(offExact <= 1e-8 * size, `closed form differs from the converged fit by ${offExact}`);
   // the same objective value: the rho term is driven to zero at the minimum
   assert.ok(Math.abs(diag.loss - plain.loss) <= 1e-10 * plain.loss, `losses ${diag.loss} vs ${plain.loss}`);
   // and the path differs: after a few steps the iterates are not the same
