@@ -40,7 +40,7 @@ test('schema defaults fill an empty config; every field has a description', () =
 });
 
 test('profiles are valid configs; test, full and full-published have the agreed design', () => {
-  assert.deepEqual(profileNames(), ['default', 'full', 'full-published', 'full-published-as-run', 'full-published-fast', 'test']);
+  assert.deepEqual(profileNames(), ['default', 'full', 'full-published', 'full-published-as-run', 'full-published-fast', 'synthetic-netflix', 'test']);
   const v = compileSchema(configSchema());
   for (const p of profileNames()) assert.ok(v(structuredClone(readProfile(p).value)), `${p}: ${JSON.stringify(v.errors)}`);
   const t = loadConfig({ profile: 'test' });
@@ -79,6 +79,20 @@ test('profiles are valid configs; test, full and full-published have the agreed 
   assert.deepEqual([fa.protocol, fa.cv.generator, fa.datasets, fa.settings], ['published', 'matlab', fp.datasets, fp.settings]);
   assert.deepEqual(fa.methods[0], fp.methods[0]);
   assert.deepEqual(fa.methods.slice(1).map((m) => [m.name, m.preset]), [['mgrnnm', 'published-as-run'], ['grmf', 'published-as-run'], ['cmf', 'published-as-run']]);
+});
+
+test('synthetic-netflix profile: Table 1 column with the published numbers; SGMC as printed, converged, and selected on the 95/5 split', () => {
+  const c = loadConfig({ profile: 'synthetic-netflix' });
+  assert.deepEqual([c.datasets, c.protocol, c.report.published, c.cv.repetitions], [['synthetic-netflix'], 'leak-free', true, 5]);
+  assert.deepEqual(c.methods.map((m) => [m.name, m.label, m.preset]), [
+    ['sgmc', 'sgmc', 'table5'], ['sgmc', 'sgmc-converged', 'table5'], ['sgmc', 'sgmc-selected', 'table5'],
+    ['dmf', 'dmf', 'table5'], ['fm', 'fm', 'table5'], ['mean', 'mean', null], ['bias', 'bias', null],
+  ]);
+  const sel = c.methods[2].select!;
+  // the paper's 95/5 split, RMSE; Table 5's own setting (q' = 20, mu = 0.001) is one of the candidates
+  assert.deepEqual([sel.metric, sel.fraction], ['rmse', 0.05]);
+  assert.ok(sel.grid.some((g) => g.qInner === 20 && g.muR === 0.001 && g.muC === 0.001));
+  assert.equal(c.methods[2].params.rhoR, 0);
 });
 
 test('precedence: defaults < profile < config file < flags; paths relative to their file', () => {
