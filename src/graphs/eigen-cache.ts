@@ -15,7 +15,8 @@ import { mat, type Mat } from '../core/matrix.ts';
 import type { Eigen } from '../engine/types.ts';
 
 const MAGIC = 'DTIEIG1\n';
-const FORMAT = 'dti-eigen-cache-v1';
+// v2: repeated eigenvalues' eigenvectors in their canonical basis (canonical.ts); v1 files hold a solver's own
+const FORMAT = 'dti-eigen-cache-v2';
 
 export function eigenCacheKey(l: Mat, k: number | undefined, engineName: string): string {
   const kk = k === undefined || k >= l.rows ? l.rows : k;
@@ -118,22 +119,18 @@ export async function writeEigenCache(
 }
 
 /**
- * Deterministic signs: each eigenvector is flipped so that its entry of largest magnitude (the first such entry)
- * is positive. Returns a new Eigen.
+ * Deterministic signs: each eigenvector is flipped so that its entry of largest magnitude is positive; where
+ * several entries tie in magnitude (within `tieTol`, relative: a vector like (-1, 0, 1) / sqrt 2, whose tie
+ * rounding would break either way), the first of them. Returns a new Eigen.
  */
-export function fixSigns(e: Eigen): Eigen {
+export function fixSigns(e: Eigen, tieTol = 1e-8): Eigen {
   const { rows: n, cols: k } = e.vectors;
   const v = e.vectors.data.slice();
   for (let c = 0; c < k; c++) {
     let best = 0;
+    for (let i = 0; i < n; i++) best = Math.max(best, Math.abs(v[i * k + c]));
     let bi = 0;
-    for (let i = 0; i < n; i++) {
-      const a = Math.abs(v[i * k + c]);
-      if (a > best) {
-        best = a;
-        bi = i;
-      }
-    }
+    while (bi < n - 1 && Math.abs(v[bi * k + c]) < best * (1 - tieTol)) bi++;
     if (v[bi * k + c] < 0) for (let i = 0; i < n; i++) v[i * k + c] = -v[i * k + c];
   }
   return { values: e.values.slice(), vectors: { rows: n, cols: k, data: v } };

@@ -6,13 +6,14 @@
  * the given `profileY` (the fold's training Y, or the full Y) by the MGRNNM recipe (profiles.ts). Rows of
  * `profileY` are the row-side (drug) profiles, its columns the column-side (target) profiles.
  */
-import { asymmetry, symmetrize, transpose, type Mat } from '../core/matrix.ts';
+import { asymmetry, mat, symmetrize, transpose, type Mat } from '../core/matrix.ts';
 import type { Eigen } from '../engine/types.ts';
 import type { ColdRows, GraphProvider, GraphProviderInput, GraphSpec, LaplacianKind, Side } from './types.ts';
 import { combineProfiles } from './profiles.ts';
 import { knnSparsify } from './knn.ts';
 import { laplacian } from './laplacian.ts';
 import { eigenCacheKey, fixSigns, readEigenCache, writeEigenCache } from './eigen-cache.ts';
+import { canonicalEigenspaces, eigenClusters } from './canonical.ts';
 
 interface NormSpec {
   symmetrize: boolean;
@@ -151,9 +152,37 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
       const hit = await readEigenCache(cacheDir, key, { onInvalid: input.onCacheInvalid });
       if (hit) return hit;
     }
-    const e = fixSigns(engine.eigh(l, kk));
+    const e = fixSigns(canonicalEigenbasis(l, kk));
     if (cacheDir) await writeEigenCache(cacheDir, key, e, engine.name, engine.backend);
     return e;
+  };
+
+  /**
+   * The first k eigenpairs (all when k is undefined), each repeated eigenvalue's eigenvectors in the canonical basis
+   * of its eigenspace (canonical.ts). A cut at k inside a cluster of equal eigenvalues needs the whole cluster, so
+   * more pairs are computed until the cluster ends (or all are), then the canonical basis is truncated to k.
+   */
+  const canonicalEigenbasis = (l: Mat, k: number | undefined): Eigen => {
+    const n = l.rows;
+    // one cluster tolerance for partial and full decompositions: relative to a bound of the whole spectrum
+    const opts = { scale: Math.max(1, maxAbsRowSum(l)) };
+    if (k === undefined) return canonicalEigenspaces(engine.eigh(l), opts);
+    let kk = Math.min(n, k + 1);
+    let e = engine.eigh(l, kk);
+    // the cluster holding pair k-1 reaches the last pair computed: compute more
+    const straddles = (x: Eigen): boolean => {
+      const last = eigenClusters(x.values, opts).at(-1);
+      return last !== undefined && last[0] <= k - 1 && last[1] === x.values.length;
+    };
+    while (kk < n && straddles(e)) {
+      kk = Math.min(n, 2 * kk);
+      e = engine.eigh(l, kk);
+    }
+    const c = canonicalEigenspaces(e, opts);
+    if (kk === k) return c;
+    const vectors = mat(n, k);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) vectors.data[i * k + j] = c.vectors.data[i * kk + j];
+    return { values: c.values.slice(0, k), vectors };
   };
 
   return {
@@ -179,6 +208,17 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
       return p;
     },
   };
+}
+
+/** Gershgorin bound of a symmetric matrix's spectral radius: the largest absolute row sum */
+function maxAbsRowSum(m: Mat): number {
+  let best = 0;
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < m.cols; j++) s += Math.abs(m.data[i * m.cols + j]);
+    best = Math.max(best, s);
+  }
+  return best;
 }
 
 function maxAbs(m: Mat): number {

@@ -24,7 +24,8 @@ const fmToSgmc = (f: FmParams): SgmcParams => ({ ...f, pInner: null, qInner: nul
 
 export const fmMethod: BatchMethod<FmParams> = {
   name: 'fm',
-  version: '1',
+  // 2: eigenbases canonical within repeated eigenvalues (src/graphs/canonical.ts); same numbers wherever no cluster matters
+  version: '2',
   description: 'Functional maps / SGMC1: X = Phi C Psi^T, only C trained',
   presets: { table5: table5Preset('fm') },
   paramsSchema: fmSchema,

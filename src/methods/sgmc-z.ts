@@ -25,7 +25,8 @@ export const sgmcZSchema = spectralSchema({
 
 export const sgmcZMethod: BatchMethod<SgmcParams> = {
   name: 'sgmc-z',
-  version: '1',
+  // 2: eigenbases canonical within repeated eigenvalues (src/graphs/canonical.ts); same numbers wherever no cluster matters
+  version: '2',
   description: 'SGMC with the spectral filter-bank data term (SGMC-Z, eq. 20-22)',
   presets: { table5: table5Preset('sgmc-z') },
   paramsSchema: sgmcZSchema,

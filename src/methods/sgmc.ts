@@ -54,7 +54,8 @@ export interface BatchMethod<P> extends Method<P> {
 
 export const sgmcMethod: BatchMethod<SgmcParams> = {
   name: 'sgmc',
-  version: '1',
+  // 2: eigenbases canonical within repeated eigenvalues (src/graphs/canonical.ts); same numbers wherever no cluster matters
+  version: '2',
   description: 'Spectral geometric matrix completion X = Phi P C Q^T Psi^T (fixed-step GD, closed-form gradients)',
   paramsSchema: sgmcSchema,
   presets: {
