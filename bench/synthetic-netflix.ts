@@ -20,7 +20,7 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { arg } from './args.ts';
 import { writeFileAtomic } from '../src/core/atomic.ts';
-import { mat, type Mat } from '../src/core/matrix.ts';
+import { mat, orthonormalizeColumns, type Mat } from '../src/core/matrix.ts';
 import { Rng } from '../src/core/rng.ts';
 import '../src/datasets/recsys/index.ts';
 import { loadDataset } from '../src/datasets/index.ts';
@@ -140,19 +140,10 @@ for (const q of widths) {
 function rotated(rng: Rng): Mat {
   const size = cutLast - cutFirst + 1;
   const keep = 20 - cutFirst; // columns of the cluster inside the first 20
-  // random size x keep matrix, orthonormalised (Gram-Schmidt), mapped into the cluster's span
+  // random size x keep matrix with orthonormal columns, mapped into the cluster's span
   const R = mat(size, keep);
   for (let t = 0; t < R.data.length; t++) R.data[t] = rng.normal();
-  for (let a = 0; a < keep; a++) {
-    for (let b = 0; b < a; b++) {
-      let dot = 0;
-      for (let t = 0; t < size; t++) dot += R.data[t * keep + a] * R.data[t * keep + b];
-      for (let t = 0; t < size; t++) R.data[t * keep + a] -= dot * R.data[t * keep + b];
-    }
-    let norm = 0;
-    for (let t = 0; t < size; t++) norm += R.data[t * keep + a] ** 2;
-    for (let t = 0; t < size; t++) R.data[t * keep + a] /= Math.sqrt(norm);
-  }
+  orthonormalizeColumns(R);
   const psi = firstColumns(colsE.vectors, 20);
   for (let j = 0; j < n; j++) {
     for (let a = 0; a < keep; a++) {

@@ -142,3 +142,22 @@ export function concatArrays(parts: readonly ArrayLike<number>[]): Float64Array 
   }
   return out;
 }
+
+/** Orthonormalises the columns of `a` in place (Gram-Schmidt, each column twice against the earlier ones) and returns it. */
+export function orthonormalizeColumns(a: Mat): Mat {
+  const { rows: n, cols: k } = a;
+  for (let c = 0; c < k; c++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < c; p++) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d += a.data[i * k + c] * a.data[i * k + p];
+        for (let i = 0; i < n; i++) a.data[i * k + c] -= d * a.data[i * k + p];
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += a.data[i * k + c] ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) a.data[i * k + c] /= norm;
+  }
+  return a;
+}

@@ -1,5 +1,5 @@
 /** Test fixtures for the engine suites: seeded matrices, an independent float64 reference, the engines to test. */
-import { mat, type Mat } from '../../src/core/matrix.ts';
+import { mat, orthonormalizeColumns, type Mat } from '../../src/core/matrix.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { loadAddon } from '../../src/engine/native.ts';
 import { getEngine } from '../../src/engine/registry.ts';
@@ -42,23 +42,7 @@ export function withSpectrum(rows: number, cols: number, s: number[], seed: numb
 }
 
 /** Gram-Schmidt on random columns */
-export function orthonormal(n: number, k: number, seed: number): Mat {
-  const a = randMat(n, k, seed);
-  for (let c = 0; c < k; c++) {
-    for (let pass = 0; pass < 2; pass++) {
-      for (let p = 0; p < c; p++) {
-        let d = 0;
-        for (let i = 0; i < n; i++) d += a.data[i * k + c] * a.data[i * k + p];
-        for (let i = 0; i < n; i++) a.data[i * k + c] -= d * a.data[i * k + p];
-      }
-    }
-    let norm = 0;
-    for (let i = 0; i < n; i++) norm += a.data[i * k + c] ** 2;
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < n; i++) a.data[i * k + c] /= norm;
-  }
-  return a;
-}
+export const orthonormal = (n: number, k: number, seed: number): Mat => orthonormalizeColumns(randMat(n, k, seed));
 
 /** Independent float64 reference (triple loops), used to check every engine including `js`. */
 export const ref = {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mat, type Mat } from '../../src/core/matrix.ts';
+import { mat, orthonormalizeColumns, type Mat } from '../../src/core/matrix.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { JsEngine } from '../../src/engine/js.ts';
 import { getEngine } from '../../src/engine/registry.ts';
@@ -33,18 +33,12 @@ function rotateClusters(e: Eigen, seed: number): Eigen {
   const v = e.vectors.data.slice();
   for (const [a, b] of eigenClusters(e.values)) {
     const s = b - a;
-    const R = Array.from({ length: s }, () => Array.from({ length: s }, () => rng.normal()));
-    for (let i = 0; i < s; i++) {
-      for (let j = 0; j < i; j++) {
-        const d = R[i].reduce((t, x, q) => t + x * R[j][q], 0);
-        R[i] = R[i].map((x, q) => x - d * R[j][q]);
-      }
-      const nrm = Math.hypot(...R[i]);
-      R[i] = R[i].map((x) => x / nrm);
-    }
+    const R = mat(s, s);
+    for (let t = 0; t < R.data.length; t++) R.data[t] = rng.normal();
+    orthonormalizeColumns(R); // a random rotation of the cluster
     for (let r = 0; r < n; r++) {
       const row = Array.from({ length: s }, (_, q) => e.vectors.data[r * k + a + q]);
-      for (let i = 0; i < s; i++) v[r * k + a + i] = row.reduce((t, x, q) => t + x * R[i][q], 0);
+      for (let i = 0; i < s; i++) v[r * k + a + i] = row.reduce((t, x, q) => t + x * R.data[q * s + i], 0);
     }
   }
   return { values: e.values.slice(), vectors: { rows: n, cols: k, data: v } };
