@@ -62,7 +62,7 @@ export function canonicalEigenspaces(e: Eigen, opts: CanonicalOptions = {}): Eig
       for (let s = 0; s < size; s++) t += W[r * size + s] ** 2;
       norms[r] = t;
     }
-    const Q = new Float64Array(size * size); // column t = coordinates of the t-th canonical vector
+    const Qt = new Float64Array(size * size); // row t = coordinates of the t-th canonical vector
     const used = new Uint8Array(n);
     const q = new Float64Array(size);
     for (let t = 0; t < size; t++) {
@@ -75,21 +75,24 @@ export function canonicalEigenspaces(e: Eigen, opts: CanonicalOptions = {}): Eig
       for (let s = 0; s < size; s++) q[s] = W[best * size + s];
       for (let pass = 0; pass < 2; pass++) {
         for (let u = 0; u < t; u++) {
+          const o = u * size;
           let dot = 0;
-          for (let s = 0; s < size; s++) dot += Q[s * size + u] * q[s];
-          for (let s = 0; s < size; s++) q[s] -= dot * Q[s * size + u];
+          for (let s = 0; s < size; s++) dot += Qt[o + s] * q[s];
+          for (let s = 0; s < size; s++) q[s] -= dot * Qt[o + s];
         }
       }
       let norm = 0;
       for (let s = 0; s < size; s++) norm += q[s] * q[s];
       norm = Math.sqrt(norm);
       if (!(norm > 0)) throw new Error(`canonicalEigenspaces: cluster ${a}..${b - 1} lost rank at step ${t}`);
-      for (let s = 0; s < size; s++) Q[s * size + t] = q[s] / norm;
-      // deflate every row's remaining part by the new direction
+      const o = t * size;
+      for (let s = 0; s < size; s++) Qt[o + s] = q[s] / norm;
+      // deflate every row's remaining part by the new direction (rows with nothing left are skipped)
       for (let r = 0; r < n; r++) {
-        if (used[r]) continue;
+        if (used[r] || norms[r] === 0) continue;
+        const w = r * size;
         let dot = 0;
-        for (let s = 0; s < size; s++) dot += W[r * size + s] * Q[s * size + t];
+        for (let s = 0; s < size; s++) dot += W[w + s] * Qt[o + s];
         norms[r] = Math.max(0, norms[r] - dot * dot);
       }
     }
@@ -98,8 +101,9 @@ export function canonicalEigenspaces(e: Eigen, opts: CanonicalOptions = {}): Eig
     for (let r = 0; r < n; r++) {
       for (let s = 0; s < size; s++) row[s] = v[r * k + a + s];
       for (let t = 0; t < size; t++) {
+        const o = t * size;
         let x = 0;
-        for (let s = 0; s < size; s++) x += row[s] * Q[s * size + t];
+        for (let s = 0; s < size; s++) x += row[s] * Qt[o + s];
         v[r * k + a + t] = x;
       }
     }
