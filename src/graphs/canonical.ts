@@ -46,7 +46,11 @@ export function eigenClusters(values: Float64Array, opts: Pick<CanonicalOptions,
   return out;
 }
 
-/** A copy of `e` whose repeated eigenvalues have the canonical basis described above (singletons are kept). */
+/**
+ * A copy of `e` whose repeated eigenvalues have the canonical basis described above (singletons are kept). Every
+ * cluster in `e` must be complete: for a partial decomposition, compute past the last cluster first (the graph
+ * provider does), or the last one's basis is canonical for the part that was computed, not for its eigenspace.
+ */
 export function canonicalEigenspaces(e: Eigen, opts: CanonicalOptions = {}): Eigen {
   const { rows: n, cols: k } = e.vectors;
   const tieTol = opts.tieTol ?? 1e-8;
