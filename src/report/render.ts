@@ -54,10 +54,6 @@ export function decimalsFor(values: readonly (number | undefined)[], min = 4, si
   return Math.min(d, max);
 }
 
-/** Rewrites the text of the cells that carry a mean (and std) at `digits` decimals; other cells are left alone. */
-export function setDecimals(cells: readonly Cell[], digits: number): void {
-  for (const c of cells) if (c.mean !== undefined) c.text = fmtStat(c.mean, c.std ?? Number.NaN, digits);
-}
 
 const mdEscape = (s: string): string => s.replace(/\|/g, '\\|');
 
@@ -192,4 +188,17 @@ export function markBest(row: Cell[], indices: number[], higherIsBetter: boolean
     const m = row[i].mean;
     if (m !== undefined && !Number.isNaN(m) && Number(m.toFixed(digits)) === best) row[i].best = true;
   }
+}
+
+/**
+ * Shows the cells of a row among `indices` at the decimals their values need (`decimalsFor`: 4, more below 0.01),
+ * rewriting the text of those that carry a mean (and std), then marks the best as shown (`markBest`).
+ */
+export function showAndMarkBest(row: Cell[], indices: number[], higherIsBetter: boolean): void {
+  const digits = decimalsFor(indices.map((i) => row[i].mean));
+  for (const i of indices) {
+    const c = row[i];
+    if (c.mean !== undefined) c.text = fmtStat(c.mean, c.std ?? Number.NaN, digits);
+  }
+  markBest(row, indices, higherIsBetter, digits);
 }

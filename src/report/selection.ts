@@ -7,7 +7,7 @@ import type { TaskRecord } from '../run/record.ts';
 import { InputError } from '../core/errors.ts';
 import { stableStringify } from '../core/hash.ts';
 import { type Aggregation, type Group, type MetricName, type Summary, summarize, compareDatasets, compareMethods } from './aggregate.ts';
-import { type Cell, type Column, type Table, DASH, decimalsFor, fmt, fmtStat, markBest, setDecimals } from './render.ts';
+import { type Cell, type Column, type Table, DASH, fmt, fmtStat, showAndMarkBest } from './render.ts';
 import { METRIC_LABEL, aggregationNote } from './tables.ts';
 import { higherIsBetter } from '../metrics/index.ts';
 
@@ -167,10 +167,7 @@ export function selectionTable(id: string, protocol: string, profiles: string, g
       ];
     });
     // best mean validation within the block: the column's cells as one row for markBest
-    const validation = blockRows.map((r) => r[9]);
-    const digits = decimalsFor(validation.map((c) => c.mean));
-    setDecimals(validation, digits);
-    markBest(validation, blockRows.map((_, i) => i), higherIsBetter(b.select.metric as MetricName), digits);
+    showAndMarkBest(blockRows.map((r) => r[9]), blockRows.map((_, i) => i), higherIsBetter(b.select.metric as MetricName));
     rows.push(...blockRows);
   }
   const notes = [

@@ -14,7 +14,7 @@ import {
   protocolIds,
   protocolKey,
 } from './aggregate.ts';
-import { type Cell, type Column, type Table, DASH, decimalsFor, fmt, fmtStat, markBest, setDecimals } from './render.ts';
+import { type Cell, type Column, type Table, DASH, fmt, fmtStat, showAndMarkBest } from './render.ts';
 import { wilcoxonSignedRank, holm } from './wilcoxon.ts';
 import { higherIsBetter } from '../metrics/index.ts';
 
@@ -108,9 +108,7 @@ function metricRow(
   const cols = methods.map((_, i) => i + lead.length);
   if (optimistic && cols.every((i) => row[i].mean === undefined)) return null;
   // small values (Synthetic Netflix RMSE ~0.002) get the decimals that show 3 significant digits
-  const digits = decimalsFor(cols.map((i) => row[i].mean));
-  setDecimals(cols.map((i) => row[i]), digits);
-  markBest(row, cols, higherIsBetter(m), digits);
+  showAndMarkBest(row, cols, higherIsBetter(m));
   return row;
 }
 
