@@ -20,14 +20,15 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { arg } from './args.ts';
 import { writeFileAtomic } from '../src/core/atomic.ts';
-import { mat, orthonormalizeColumns, type Mat } from '../src/core/matrix.ts';
+import { leadingColumns, mat, orthonormalizeColumns, type Mat } from '../src/core/matrix.ts';
 import { Rng } from '../src/core/rng.ts';
 import '../src/datasets/recsys/index.ts';
 import { loadDataset } from '../src/datasets/index.ts';
 import type { RatingDataset } from '../src/datasets/types.ts';
 import { getEngine } from '../src/engine/registry.ts';
-import type { Eigen } from '../src/engine/types.ts';
-import { ratingFitInput } from '../src/datasets/recsys/fit-input.ts';
+import { ratingFitInput, testRmse } from '../src/datasets/recsys/fit-input.ts';
+import { readMatVariables } from '../src/datasets/recsys/mat.ts';
+import { eigenClusters } from '../src/graphs/canonical.ts';
 import { RECSYS_GRAPH } from '../src/datasets/recsys/table5.ts';
 import { ridgeSpectralMinimiser } from '../src/methods/sgmc/closed-form.ts';
 import { validationSplit } from '../src/splits/views.ts';
@@ -44,20 +45,11 @@ const rowsE = await input.graphs.eigenbasis('rows', RECSYS_GRAPH);
 const colsE = await input.graphs.eigenbasis('cols', RECSYS_GRAPH);
 const { rows: m, cols: n } = d;
 
-const rmseOn = (X: Mat, cells: ArrayLike<number>): number => {
-  let s = 0;
-  for (let t = 0; t < cells.length; t++) s += (X.data[cells[t]] - d.M.data[cells[t]]) ** 2;
-  return Math.sqrt(s / cells.length);
-};
-/** the first q columns of an n x k eigenvector matrix */
-const firstColumns = (V: Mat, q: number): Mat => {
-  const out = mat(V.rows, q);
-  for (let i = 0; i < V.rows; i++) for (let s = 0; s < q; s++) out.data[i * q + s] = V.data[i * V.cols + s];
-  return out;
-};
+/** RMSE of X on the given cells (test, training or validation ratings) */
+const rmseOn = (X: Mat, cells: Int32Array): number => testRmse({ ...d, test: cells }, X);
 const minimiser = (psi: Mat, lamC: Float64Array, mu: number, cells: ArrayLike<number>): Mat =>
   ridgeSpectralMinimiser(engine, { phi: rowsE.vectors, lambdaR: rowsE.values, psi, lambdaC: lamC, M: d.M, cells, muR: mu, muC: mu });
-const fitQ = (q: number, mu: number, cells: ArrayLike<number>): Mat => minimiser(firstColumns(colsE.vectors, q), colsE.values, mu, cells);
+const fitQ = (q: number, mu: number, cells: ArrayLike<number>): Mat => minimiser(leadingColumns(colsE.vectors, q), colsE.values, mu, cells);
 
 // --- 1. structure ---------------------------------------------------------------------------------------------
 /** connected components of a graph given as a dense adjacency (labels 0..c-1 in order of first node) */
@@ -76,25 +68,12 @@ function components(W: Mat): Int32Array {
   }
   return lab;
 }
-/** [first, last] index of the eigenvalue cluster around index i (relative gap tol) */
-function clusterAround(e: Eigen, i: number, tol = 1e-9): [number, number] {
-  const v = e.values;
-  const scale = Math.max(1, Math.abs(v[v.length - 1]));
-  let a = i, b = i;
-  while (a > 0 && v[a] - v[a - 1] <= tol * scale) a--;
-  while (b < v.length - 1 && v[b + 1] - v[b] <= tol * scale) b++;
-  return [a, b];
-}
 const itemComp = components(d.colAdjacency!);
 const userComp = components(d.rowAdjacency!);
 const nItemComp = Math.max(...itemComp) + 1;
 // is M constant on every item community (rank = number of communities, each user one value per community)?
-const full = await (async () => {
-  // the full synthetic matrix: every entry is known (21,000 beyond train and test; the loader keeps only those two)
-  const { readMatVariables } = await import('../src/datasets/recsys/mat.ts');
-  const v = await readMatVariables(join(mirror, 'synthetic_netflix', 'synthetic_netflix.mat'), ['M']);
-  return v.M;
-})();
+// the full synthetic matrix: every entry is known (21,000 beyond train and test; the loader keeps only those two)
+const full = (await readMatVariables(join(mirror, 'synthetic_netflix', 'synthetic_netflix.mat'), ['M'])).M;
 let spread = 0;
 for (let i = 0; i < m; i++) {
   const lo = new Float64Array(nItemComp).fill(Infinity), hi = new Float64Array(nItemComp).fill(-Infinity);
@@ -108,7 +87,9 @@ for (let i = 0; i < m; i++) {
 const seen = new Set<number>();
 for (const c of d.train) seen.add(Math.floor(c / n) * nItemComp + itemComp[c % n]);
 const unseenTest = [...d.test].filter((c) => !seen.has(Math.floor(c / n) * nItemComp + itemComp[c % n]));
-const [cutFirst, cutLast] = clusterAround(colsE, 19);
+// the cluster of equal eigenvalues that holds the 20th item eigenvector (q' = 20 cuts it)
+const [cutFirst, cutEnd] = eigenClusters(colsE.values).find(([a, b]) => a <= 19 && 19 < b) ?? [19, 20];
+const cutLast = cutEnd - 1;
 const zeroItem = [...colsE.values].filter((x) => Math.abs(x) <= 1e-9 * colsE.values[n - 1]).length;
 const structure = {
   itemCommunities: nItemComp,
@@ -144,7 +125,7 @@ function rotated(rng: Rng): Mat {
   const R = mat(size, keep);
   for (let t = 0; t < R.data.length; t++) R.data[t] = rng.normal();
   orthonormalizeColumns(R);
-  const psi = firstColumns(colsE.vectors, 20);
+  const psi = leadingColumns(colsE.vectors, 20);
   for (let j = 0; j < n; j++) {
     for (let a = 0; a < keep; a++) {
       let s = 0;

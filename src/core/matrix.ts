@@ -143,6 +143,14 @@ export function concatArrays(parts: readonly ArrayLike<number>[]): Float64Array 
   return out;
 }
 
+/** The first k columns of `m` (a copy). */
+export function leadingColumns(m: Mat, k: number): Mat {
+  if (!(Number.isInteger(k) && k >= 0 && k <= m.cols)) throw new RangeError(`cannot take ${k} of ${m.cols} columns`);
+  const out = mat(m.rows, k);
+  for (let i = 0; i < m.rows; i++) out.data.set(m.data.subarray(i * m.cols, i * m.cols + k), i * k);
+  return out;
+}
+
 /** Orthonormalises the columns of `a` in place (Gram-Schmidt, each column twice against the earlier ones) and returns it. */
 export function orthonormalizeColumns(a: Mat): Mat {
   const { rows: n, cols: k } = a;

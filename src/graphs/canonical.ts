@@ -100,14 +100,13 @@ export function canonicalEigenspaces(e: Eigen, opts: CanonicalOptions = {}): Eig
         norms[r] = Math.max(0, norms[r] - dot * dot);
       }
     }
-    // new vectors V Q
-    const row = new Float64Array(size);
+    // new vectors V Q (W still holds V's cluster columns row by row)
     for (let r = 0; r < n; r++) {
-      for (let s = 0; s < size; s++) row[s] = v[r * k + a + s];
+      const w = r * size;
       for (let t = 0; t < size; t++) {
         const o = t * size;
         let x = 0;
-        for (let s = 0; s < size; s++) x += row[s] * Qt[o + s];
+        for (let s = 0; s < size; s++) x += W[w + s] * Qt[o + s];
         v[r * k + a + t] = x;
       }
     }

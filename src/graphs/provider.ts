@@ -6,7 +6,7 @@
  * the given `profileY` (the fold's training Y, or the full Y) by the MGRNNM recipe (profiles.ts). Rows of
  * `profileY` are the row-side (drug) profiles, its columns the column-side (target) profiles.
  */
-import { asymmetry, mat, symmetrize, transpose, type Mat } from '../core/matrix.ts';
+import { asymmetry, leadingColumns, symmetrize, transpose, type Mat } from '../core/matrix.ts';
 import type { Eigen } from '../engine/types.ts';
 import type { ColdRows, GraphProvider, GraphProviderInput, GraphSpec, LaplacianKind, Side } from './types.ts';
 import { combineProfiles } from './profiles.ts';
@@ -179,10 +179,7 @@ export function createGraphProvider(input: GraphProviderInput): GraphProvider {
       e = engine.eigh(l, kk);
     }
     const c = canonicalEigenspaces(e, opts);
-    if (kk === k) return c;
-    const vectors = mat(n, k);
-    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) vectors.data[i * k + j] = c.vectors.data[i * kk + j];
-    return { values: c.values.slice(0, k), vectors };
+    return kk === k ? c : { values: c.values.slice(0, k), vectors: leadingColumns(c.vectors, k) };
   };
 
   return {

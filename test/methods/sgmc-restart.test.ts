@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eye, mat, type Mat } from '../../src/core/matrix.ts';
+import { eye, leadingColumns, mat, type Mat } from '../../src/core/matrix.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { JsEngine } from '../../src/engine/js.ts';
 import type { Tensor } from '../../src/engine/types.ts';
@@ -105,9 +105,8 @@ test('the diagonalisation term rho_r changes the path, not the minimiser: conver
   const plain = converged(0, 40000);
   const diag = converged(0.1, 20000);
   // ... and both are the closed-form minimiser of the ridge problem in Z = P C (src/methods/sgmc/closed-form.ts)
-  const { n, k, rows, cols, M, S } = problemData();
-  const psi = mat(n, k);
-  for (let j = 0; j < n; j++) for (let s = 0; s < k; s++) psi.data[j * k + s] = cols.vectors.data[j * n + s];
+  const { k, rows, cols, M, S } = problemData();
+  const psi = leadingColumns(cols.vectors, k);
   const cells = [...S.data.keys()].filter((c) => S.data[c] !== 0);
   const exact = ridgeSpectralMinimiser(e, { phi: rows.vectors, lambdaR: rows.values, psi, lambdaC: cols.values, M, cells, muR: 0.01, muC: 0.01 });
   let diff = 0;
